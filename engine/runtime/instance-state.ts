@@ -64,6 +64,9 @@ export const IncidentType = {
 } as const;
 export type IncidentType = (typeof IncidentType)[keyof typeof IncidentType];
 
+/** Which part of the element's lifecycle resolving the incident runs again. */
+export type ResumePoint = 'activate' | 'complete' | 'job';
+
 export interface IncidentRecord {
   key: string;
   type: IncidentType;
@@ -72,6 +75,9 @@ export interface IncidentRecord {
   elementInstanceKey: string;
   jobKey?: string;
   createdAt: number;
+  resume: ResumePoint;
+  /** For resume 'complete': the result the element was completing with. */
+  result?: Variables;
 }
 
 export interface InstanceState {
@@ -83,6 +89,10 @@ export interface InstanceState {
   startedAt: number;
   endedAt?: number;
   variables: Variables;
+  /** Correlation headers given at start; every job carries them (with a traceparent of this trace). */
+  headers: Record<string, string>;
+  /** W3C trace id (32 hex) of the instance. */
+  traceId: string;
   /** Active element instances by key. */
   elements: Record<string, ElementInstance>;
   /** Parallel join arrivals: gateway id -> incoming flow id -> tokens waiting. */

@@ -1,0 +1,113 @@
+/**
+ * Group commit. Steps hand in their output (instance snapshot, history, outbox messages) and wait; while
+ * one transaction is being written the next batch gathers, so under load many steps share one commit.
+ * After a commit the outbox entries go to the publisher; ids it has published are deleted with the next
+ * commit (or by an idle flush), so a crash re-sends at most what was in flight.
+ */
+import type { Logger } from '../logger';
+import type { CommitBatch, OutboxEntry, OutboxMessage, Store } from '../store/store';
+import type { HistoryRecord, InstanceState } from './instance-state';
+import { newRootKey } from './keys';
+
+interface PendingStep {
+  instance: InstanceState;
+  history: HistoryRecord[];
+  outbox: OutboxEntry[];
+  done: () => void;
+  failed: (error: unknown) => void;
+}
+
+export interface CommitQueueOptions {
+  /** Most steps in one transaction. */
+  maxBatch: number;
+  /** How long published outbox ids may wait for a commit to carry their deletion. */
+  idleFlushMs: number;
+}
+
+export class CommitQueue {
+  private pending: PendingStep[] = [];
+  private published: string[] = [];
+  private flushing: Promise<void> | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly onCommitted: (entries: OutboxEntry[]) => void,
+    private readonly logger: Logger,
+    private readonly options: CommitQueueOptions = { maxBatch: 1000, idleFlushMs: 200 },
+  ) {}
+
+  /** Resolves once the step is durable. The snapshot is taken now, so later steps cannot leak into it. */
+  submit(instance: InstanceState, history: HistoryRecord[], messages: OutboxMessage[]): Promise<void> {
+    if (this.stopped) return Promise.reject(new Error('the engine is stopping'));
+    const outbox = messages.map((message) => ({ id: newRootKey(), message }));
+    return new Promise<void>((done, failed) => {
+      this.pending.push({ instance: structuredClone(instance), history, outbox, done, failed });
+      this.schedule();
+    });
+  }
+
+  markPublished(ids: string[]): void {
+    this.published.push(...ids);
+    if (!this.idleTimer && !this.stopped) {
+      this.idleTimer = setTimeout(() => {
+        this.idleTimer = undefined;
+        this.schedule();
+      }, this.options.idleFlushMs);
+      this.idleTimer.unref();
+    }
+  }
+
+  /** Writes everything pending; used at stop. */
+  async flush(): Promise<void> {
+    while (this.flushing || this.pending.length > 0 || this.published.length > 0) {
+      if (!this.flushing) this.schedule();
+      await this.flushing;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.flush();
+    this.stopped = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+  }
+
+  private schedule(): void {
+    if (this.flushing) return;
+    this.flushing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.writeAll());
+  }
+
+  private async writeAll(): Promise<void> {
+    try {
+      while (this.pending.length > 0 || this.published.length > 0) {
+        const steps = this.pending.splice(0, this.options.maxBatch);
+        const published = this.published.splice(0);
+        await this.write(steps, published);
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private async write(steps: PendingStep[], published: string[]): Promise<void> {
+    const latest = new Map<string, InstanceState>();
+    for (const step of steps) latest.set(step.instance.key, step.instance);
+    const batch: CommitBatch = {
+      instances: [...latest.values()],
+      history: steps.flatMap((step) => step.history),
+      outbox: steps.flatMap((step) => step.outbox),
+      published,
+    };
+    try {
+      await this.store.commit(batch);
+    } catch (error) {
+      this.logger.error({ err: error, steps: steps.length }, 'commit failed; the steps are not applied');
+      this.published.unshift(...published);
+      for (const step of steps) step.failed(error);
+      return;
+    }
+    for (const step of steps) step.done();
+    if (batch.outbox.length > 0) this.onCommitted(batch.outbox);
+  }
+}

@@ -1,0 +1,386 @@
+/**
+ * The engine: owns the active instances, runs every change of one instance as a serial step, commits each
+ * step's state, history and outbox together (group commit), and takes answers from the bus.
+ */
+import { randomBytes } from 'node:crypto';
+import type { TemplateCatalog } from '../../catalog/catalog';
+import type { Bus, Subscription } from '../bus/bus';
+import { validateAnswer } from '../bus/answer-schema';
+import { AnswerKind, EngineEventKind, PROTOCOL_VERSION, type BusHeaders, type JobAnswer } from '../bus/protocol';
+import { backOff, offerJob, removeJob } from '../behaviors/job';
+import { clearIncident, raiseIncident } from '../behaviors/incident';
+import { ConflictError, NotFoundError } from '../errors';
+import type { Logger } from '../logger';
+import { ElementKind, type JobWorkerElement } from '../model/executable';
+import type { InstanceFilter, InstanceSummary, Store } from '../store/store';
+import { CommitQueue } from './commit-queue';
+import { DefinitionRegistry, type DeployResult } from './definition-registry';
+import { InstanceContext } from './instance-context';
+import {
+  IncidentType,
+  InstanceStatus,
+  JobState,
+  type HistoryRecord,
+  type IncidentRecord,
+  type InstanceState,
+  type UserTaskRecord,
+  type Variables,
+} from './instance-state';
+import { Intent } from './intents';
+import { JobTimers } from './job-timers';
+import { instanceKeyOf, newRootKey } from './keys';
+import { OutboxPublisher } from './outbox-publisher';
+import { drain, runActivation, terminate } from './step-processor';
+
+export interface EngineOptions {
+  store: Store;
+  bus: Bus;
+  catalog: TemplateCatalog;
+  logger: Logger;
+  /** Publish element entered/left events too (instance events are always published). */
+  elementEvents?: boolean;
+  /** Answers handled at once. */
+  answerConcurrency?: number;
+}
+
+export interface StartInstanceRequest {
+  definitionKey?: string;
+  bpmnProcessId?: string;
+  version?: number;
+  variables?: Variables;
+  /** Correlation headers every job of the instance carries (and every answer echoes). */
+  headers?: Record<string, string>;
+}
+
+export class Engine {
+  readonly definitions: DefinitionRegistry;
+  private readonly instances = new Map<string, InstanceState>();
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly commits: CommitQueue;
+  private readonly publisher: OutboxPublisher;
+  private readonly timers: JobTimers;
+  private answers: Subscription | undefined;
+  private readonly logger: Logger;
+
+  private constructor(private readonly options: EngineOptions) {
+    this.logger = options.logger;
+    this.definitions = new DefinitionRegistry(options.store, options.catalog);
+    this.publisher = new OutboxPublisher(options.bus, (ids) => this.commits.markPublished(ids), this.logger);
+    this.commits = new CommitQueue(options.store, (entries) => this.publisher.publish(entries), this.logger);
+    this.timers = new JobTimers((jobKey) => void this.onJobTimer(jobKey));
+  }
+
+  /** Loads definitions and active instances, re-arms job timers, re-sends the outbox, takes answers. */
+  static async start(options: EngineOptions): Promise<Engine> {
+    const engine = new Engine(options);
+    await engine.recover();
+    engine.answers = await options.bus.consumeAnswers((answer, headers) => engine.onAnswer(answer, headers), {
+      concurrency: options.answerConcurrency ?? 256,
+    });
+    return engine;
+  }
+
+  /** Stops taking answers, finishes the steps in flight and writes what they produced. */
+  async stop(): Promise<void> {
+    await this.answers?.stop();
+    this.timers.stop();
+    while (this.queues.size > 0) await Promise.allSettled([...this.queues.values()]);
+    await this.commits.flush();
+    await this.publisher.stop();
+    await this.commits.stop();
+  }
+
+  private async recover(): Promise<void> {
+    await this.definitions.load();
+    const active = await this.options.store.loadActiveInstances();
+    for (const state of active) {
+      this.instances.set(state.key, state);
+      for (const job of Object.values(state.jobs)) {
+        if (job.state === JobState.ACTIVATABLE) this.timers.arm(job.key, job.deadline);
+        if (job.state === JobState.BACKING_OFF && job.retryAt !== undefined) this.timers.arm(job.key, job.retryAt);
+      }
+    }
+    const pending = await this.options.store.pendingOutbox();
+    if (pending.length > 0) this.publisher.publish(pending);
+    this.logger.info({ instances: active.length, outbox: pending.length }, 'engine recovered');
+  }
+
+  // ---- deploy and definitions
+
+  deploy(xml: string, resourceName: string): Promise<DeployResult> {
+    return this.definitions.deploy(xml, resourceName);
+  }
+
+  // ---- instances
+
+  async startInstance(request: StartInstanceRequest): Promise<InstanceState> {
+    const definition = this.definitions.find(request);
+    const process = await this.definitions.process(definition.key);
+    const state: InstanceState = {
+      key: newRootKey(),
+      definitionKey: definition.key,
+      bpmnProcessId: definition.bpmnProcessId,
+      version: definition.version,
+      status: InstanceStatus.ACTIVE,
+      startedAt: Date.now(),
+      variables: { ...request.variables },
+      headers: { ...request.headers },
+      traceId: randomBytes(16).toString('hex'),
+      elements: {},
+      joins: {},
+      jobs: {},
+      userTasks: {},
+      incidents: {},
+      nextSeq: 1,
+      nextPosition: 1,
+    };
+    this.instances.set(state.key, state);
+    await this.step(state.key, async (ctx) => {
+      ctx.record(Intent.INSTANCE_CREATED, undefined, { definitionKey: definition.key, version: definition.version });
+      ctx.emit(EngineEventKind.INSTANCE_STARTED, { definitionKey: definition.key, version: definition.version });
+      ctx.work.push({ kind: 'activate', elementId: process.startEventId });
+    });
+    return structuredClone(state);
+  }
+
+  async cancelInstance(key: string): Promise<void> {
+    await this.step(key, async (ctx) => {
+      for (const instance of Object.values(ctx.state.elements)) terminate(ctx, instance, 'instance canceled');
+      ctx.state.joins = {};
+      ctx.state.status = InstanceStatus.CANCELED;
+      ctx.state.endedAt = ctx.now;
+      ctx.record(Intent.INSTANCE_CANCELED);
+      ctx.emit(EngineEventKind.INSTANCE_CANCELED);
+    });
+  }
+
+  /** Sets process variables (for instance to let a failed condition pass before resolving). */
+  async setVariables(key: string, variables: Variables): Promise<void> {
+    await this.step(key, async (ctx) => {
+      ctx.setVariables(variables);
+      ctx.record(Intent.VARIABLES_UPDATED, undefined, { names: Object.keys(variables) });
+    });
+  }
+
+  async getInstance(key: string): Promise<InstanceState> {
+    const live = this.instances.get(key);
+    if (live) return structuredClone(live);
+    const stored = await this.options.store.getInstance(key);
+    if (!stored) throw new NotFoundError('Process instance', key);
+    return stored;
+  }
+
+  listInstances(filter: InstanceFilter): Promise<InstanceSummary[]> {
+    return this.options.store.listInstances(filter);
+  }
+
+  async history(key: string): Promise<HistoryRecord[]> {
+    await this.getInstance(key);
+    return this.options.store.history(key);
+  }
+
+  // ---- user tasks
+
+  listUserTasks(filter: { processInstanceKey?: string } = {}): (UserTaskRecord & { processInstanceKey: string; bpmnProcessId: string })[] {
+    const tasks = [];
+    for (const state of this.instances.values()) {
+      if (filter.processInstanceKey && state.key !== filter.processInstanceKey) continue;
+      for (const task of Object.values(state.userTasks)) tasks.push({ ...structuredClone(task), processInstanceKey: state.key, bpmnProcessId: state.bpmnProcessId });
+    }
+    return tasks.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async completeUserTask(key: string, variables: Variables = {}): Promise<void> {
+    await this.step(instanceKeyOf(key), async (ctx) => {
+      const task = ctx.state.userTasks[key];
+      if (!task) throw new NotFoundError('User task', key);
+      ctx.work.push({ kind: 'complete', elementInstanceKey: task.elementInstanceKey, result: variables });
+    }, 'User task');
+  }
+
+  // ---- incidents
+
+  listIncidents(filter: { processInstanceKey?: string } = {}): (IncidentRecord & { processInstanceKey: string; bpmnProcessId: string })[] {
+    const incidents = [];
+    for (const state of this.instances.values()) {
+      if (filter.processInstanceKey && state.key !== filter.processInstanceKey) continue;
+      for (const incident of Object.values(state.incidents)) incidents.push({ ...structuredClone(incident), processInstanceKey: state.key, bpmnProcessId: state.bpmnProcessId });
+    }
+    return incidents.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /** Resolves an incident by running again what failed; a job with no retries gets `retries` (default:
+   *  the task's retry count). */
+  async resolveIncident(key: string, options: { retries?: number } = {}): Promise<void> {
+    await this.step(instanceKeyOf(key), async (ctx) => {
+      const incident = ctx.state.incidents[key];
+      if (!incident) throw new NotFoundError('Incident', key);
+      const instance = ctx.state.elements[incident.elementInstanceKey];
+      clearIncident(ctx, incident);
+      if (!instance) return;
+      const element = ctx.element(instance.elementId);
+      if (incident.resume === 'complete') {
+        ctx.work.push({ kind: 'complete', elementInstanceKey: instance.key, result: incident.result ?? {} });
+      } else if (incident.resume === 'job') {
+        const job = incident.jobKey ? ctx.state.jobs[incident.jobKey] : undefined;
+        if (!job || (element.kind !== ElementKind.SERVICE_TASK && element.kind !== ElementKind.SEND_TASK)) return;
+        job.retries = options.retries ?? element.retries;
+        ctx.record(Intent.JOB_RETRIED, instance, { jobKey: job.key, retries: job.retries });
+        offerJob(ctx, job, element.jobTimeoutMs);
+      } else {
+        await runActivation(ctx, element, instance);
+      }
+    }, 'Incident');
+  }
+
+  // ---- answers and timers
+
+  private async onAnswer(payload: JobAnswer, headers: BusHeaders): Promise<void> {
+    if (!validateAnswer(payload)) {
+      this.logger.warn({ errors: validateAnswer.errors, headers }, 'malformed answer dropped');
+      return;
+    }
+    await this.applyAnswer(payload);
+  }
+
+  /** Applies an answer exactly once: only a job that is still waiting for one takes it. */
+  async applyAnswer(answer: JobAnswer): Promise<void> {
+    const instanceKey = instanceKeyOf(answer.jobKey);
+    if (!this.instances.has(instanceKey)) {
+      this.logger.info({ jobKey: answer.jobKey, kind: answer.kind }, 'answer for a job of no active instance dropped');
+      return;
+    }
+    await this.step(instanceKey, async (ctx) => {
+      const job = ctx.state.jobs[answer.jobKey];
+      if (!job || job.state !== JobState.ACTIVATABLE) {
+        this.logger.info({ jobKey: answer.jobKey, kind: answer.kind }, 'answer for a job that is not waiting for one dropped');
+        return;
+      }
+      const instance = ctx.state.elements[job.elementInstanceKey];
+      const element = ctx.element(job.elementId) as JobWorkerElement;
+      switch (answer.kind) {
+        case AnswerKind.COMPLETE:
+          removeJob(ctx, job, Intent.JOB_COMPLETED);
+          ctx.work.push({ kind: 'complete', elementInstanceKey: job.elementInstanceKey, result: { ...answer.variables } });
+          break;
+        case AnswerKind.ERROR:
+          removeJob(ctx, job, Intent.JOB_COMPLETED);
+          ctx.work.push({
+            kind: 'throw',
+            elementInstanceKey: job.elementInstanceKey,
+            errorCode: answer.errorCode,
+            errorMessage: answer.errorMessage,
+            variables: { ...answer.variables },
+          });
+          break;
+        case AnswerKind.FAIL:
+          job.retries = Math.max(0, answer.retries);
+          job.errorMessage = answer.errorMessage;
+          ctx.record(Intent.JOB_FAILED, instance, { jobKey: job.key, retries: job.retries, errorMessage: answer.errorMessage });
+          ctx.canceledTimers.push(job.key);
+          if (job.retries > 0) {
+            backOff(ctx, job, answer.retryBackoffMs ?? element.retryBackoffMs);
+          } else if (instance) {
+            job.state = JobState.FAILED;
+            raiseIncident(ctx, instance, { type: IncidentType.JOB_NO_RETRIES, message: `Job of '${job.elementId}' failed with no retries left: ${answer.errorMessage}` }, 'job', { jobKey: job.key });
+          }
+          break;
+      }
+    });
+  }
+
+  /** A job's timeout passed (offer it again) or its back-off ended (offer it again). */
+  private async onJobTimer(jobKey: string): Promise<void> {
+    const instanceKey = instanceKeyOf(jobKey);
+    if (!this.instances.has(instanceKey)) return;
+    try {
+      await this.step(instanceKey, async (ctx) => {
+        const job = ctx.state.jobs[jobKey];
+        if (!job) return;
+        const element = ctx.element(job.elementId) as JobWorkerElement;
+        const instance = ctx.state.elements[job.elementInstanceKey];
+        if (job.state === JobState.ACTIVATABLE && ctx.now >= job.deadline) {
+          ctx.record(Intent.JOB_TIMED_OUT, instance, { jobKey, attempt: job.attempt });
+          offerJob(ctx, job, element.jobTimeoutMs);
+        } else if (job.state === JobState.BACKING_OFF && job.retryAt !== undefined && ctx.now >= job.retryAt) {
+          ctx.record(Intent.JOB_RETRIED, instance, { jobKey, retries: job.retries });
+          offerJob(ctx, job, element.jobTimeoutMs);
+        }
+      });
+    } catch (error) {
+      this.logger.error({ err: error, jobKey }, 'job timer step failed');
+    }
+  }
+
+  // ---- the step: one serial change of one instance
+
+  /**
+   * Runs `change` on the instance, drains the work it queued, and commits the result. Steps of one instance
+   * run one after another; the next may start while this one's commit is being written (group commit).
+   */
+  private async step(key: string, change: (ctx: InstanceContext) => Promise<void>, what = 'Process instance'): Promise<void> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const turn = new Promise<void>((resolve) => (release = resolve));
+    const queued = previous.then(() => turn);
+    this.queues.set(key, queued);
+    let committed: Promise<void> | undefined;
+    try {
+      await previous;
+      const state = this.instances.get(key);
+      if (!state) {
+        const stored = await this.options.store.getInstance(key);
+        if (stored) throw new ConflictError(`Process instance '${key}' is ${stored.status.toLowerCase()}`);
+        throw new NotFoundError(what, key);
+      }
+      const ctx = new InstanceContext(state, await this.definitions.process(state.definitionKey));
+      try {
+        await change(ctx);
+        await drain(ctx);
+      } catch (error) {
+        if (ctx.history.length > 0) this.evict(key, error);
+        throw error;
+      }
+      if (ctx.history.length === 0) return;
+      committed = this.commits.submit(state, ctx.history, ctx.outbox);
+      for (const jobKey of ctx.canceledTimers) this.timers.cancel(jobKey);
+      for (const timer of ctx.timers) this.timers.arm(timer.jobKey, timer.dueAt);
+      if (state.status !== InstanceStatus.ACTIVE) this.instances.delete(key);
+      if (this.options.elementEvents) this.publishElementEvents(ctx);
+    } finally {
+      release();
+      if (this.queues.get(key) === queued) this.queues.delete(key);
+    }
+    try {
+      await committed;
+    } catch (error) {
+      this.evict(key, error);
+      throw error;
+    }
+  }
+
+  /** A step failed half-way (a bug or a failed commit): forget the in-memory state, reload it from the store. */
+  private evict(key: string, error: unknown): void {
+    this.logger.error({ err: error, instanceKey: key }, 'step failed; reloading the instance from the store');
+    this.instances.delete(key);
+    void this.options.store.getInstance(key).then((stored) => {
+      if (stored && stored.status === InstanceStatus.ACTIVE) this.instances.set(key, stored);
+    });
+  }
+
+  private publishElementEvents(ctx: InstanceContext): void {
+    for (const event of ctx.elementEvents) {
+      void this.options.bus
+        .publishEvent({
+          protocol: PROTOCOL_VERSION,
+          kind: event.kind,
+          time: ctx.now,
+          processInstanceKey: ctx.state.key,
+          bpmnProcessId: ctx.state.bpmnProcessId,
+          elementId: event.elementId,
+          elementInstanceKey: event.elementInstanceKey,
+        })
+        .catch(() => undefined);
+    }
+  }
+}
