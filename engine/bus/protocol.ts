@@ -102,5 +102,6 @@ export function subjects(prefix: string = DEFAULT_SUBJECT_PREFIX) {
   } as const;
 }
 
-/** A task type becomes one subject token: letters, digits, `-`, `_` and `:` only (no `.`, `*`, `>`). */
-export const TASK_TYPE_PATTERN = /^[A-Za-z0-9_:-]+$/;
+/** A task type becomes the subject's last tokens: dot-separated tokens of letters, digits, `-`, `_` and `:`
+ *  (e.g. `io.baton.http.json:1`); no empty token, no wildcard (`*`, `>`), no whitespace. */
+export const TASK_TYPE_PATTERN = /^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/;
