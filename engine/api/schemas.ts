@@ -1,0 +1,74 @@
+/**
+ * One JSON Schema per request body: the single source for validation (one ajv instance), the TypeScript
+ * types and the OpenAPI document.
+ */
+import type { JSONSchemaType } from 'ajv';
+import { ValidationError } from '../errors';
+import { ajv, toProblems } from '../validation/ajv';
+
+export type Variables = Record<string, unknown>;
+
+const variables = { type: 'object', additionalProperties: true, required: [] } as const;
+const headers = { type: 'object', additionalProperties: { type: 'string' }, required: [], nullable: true } as const;
+
+export interface StartInstanceBody {
+  bpmnProcessId?: string;
+  definitionKey?: string;
+  version?: number;
+  variables?: Variables;
+  headers?: Record<string, string>;
+}
+
+export const startInstanceSchema = {
+  type: 'object',
+  properties: {
+    bpmnProcessId: { type: 'string', minLength: 1, nullable: true },
+    definitionKey: { type: 'string', minLength: 1, nullable: true },
+    version: { type: 'integer', minimum: 1, nullable: true },
+    variables: { ...variables, nullable: true },
+    headers,
+  },
+  anyOf: [{ required: ['bpmnProcessId'] }, { required: ['definitionKey'] }],
+  additionalProperties: false,
+} as unknown as JSONSchemaType<StartInstanceBody>;
+
+export interface VariablesBody {
+  variables?: Variables;
+}
+
+export const variablesSchema = {
+  type: 'object',
+  properties: { variables: { ...variables, nullable: true } },
+  additionalProperties: false,
+} as unknown as JSONSchemaType<VariablesBody>;
+
+export interface ResolveIncidentBody {
+  retries?: number;
+}
+
+export const resolveIncidentSchema: JSONSchemaType<ResolveIncidentBody> = {
+  type: 'object',
+  properties: { retries: { type: 'integer', minimum: 1, nullable: true } },
+  additionalProperties: false,
+};
+
+/** Every request schema by name, for the OpenAPI document. */
+export const requestSchemas = {
+  StartInstance: startInstanceSchema,
+  Variables: variablesSchema,
+  ResolveIncident: resolveIncidentSchema,
+} as const;
+
+const compiled = new Map<object, ReturnType<typeof ajv.compile>>();
+
+/** Validates a body against its schema; throws a ValidationError listing every problem with its pointer. */
+export function parseBody<T>(schema: JSONSchemaType<T>, body: unknown): T {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  const value = body === undefined ? {} : body;
+  if (!validate(value)) throw new ValidationError('The request body is invalid', toProblems(validate.errors));
+  return value as T;
+}

@@ -1,0 +1,60 @@
+/**
+ * Wires one Baton process: store (migrated), bus, catalog, engine, the reference services when they run
+ * in-process, and the HTTP API. Used by the CLI (main.ts) and by the end-to-end tests.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadEmbeddedCatalog } from '../../catalog/embedded-catalog';
+import { startHttpJsonService } from '../../integrations/http-json/http-json-service';
+import { createApp } from '../api/app';
+import type { Bus } from '../bus/bus';
+import { InProcessBus } from '../bus/in-process-bus';
+import { connectNatsBus } from '../bus/nats-bus';
+import { createLogger, type Logger } from '../logger';
+import { Engine } from '../runtime/engine';
+import { createStore } from '../store/create-store';
+import type { Store } from '../store/store';
+import type { BatonConfig } from './config';
+
+export interface RunningBaton {
+  url: string;
+  engine: Engine;
+  store: Store;
+  bus: Bus;
+  stop(): Promise<void>;
+}
+
+export async function startBaton(config: BatonConfig, logger: Logger = createLogger('baton')): Promise<RunningBaton> {
+  const store = await createStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  const stops: (() => Promise<void>)[] = [() => store.close()];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
+  };
+  try {
+    await store.migrate();
+    const catalog = await loadEmbeddedCatalog(config.templatesDir);
+    const bus: Bus = config.natsUrl
+      ? await connectNatsBus({ servers: config.natsUrl, prefix: config.subjectPrefix, name: 'baton-engine', logger, ...config.nats })
+      : new InProcessBus();
+    stops.push(() => bus.close());
+    const engine = await Engine.start({ store, bus, catalog, logger, elementEvents: config.elementEvents });
+    stops.push(() => engine.stop());
+    if (config.inProcessWorkers) {
+      const service = await startHttpJsonService(bus, { logger });
+      stops.push(() => service.stop());
+    }
+    const app = createApp({ engine, store, bus, catalog, logger, version: process.env.npm_package_version });
+    const server = await new Promise<Server>((resolve, reject) => {
+      const listening = app.listen(config.port, config.host, () => resolve(listening));
+      listening.once('error', reject);
+    });
+    stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${config.host}:${port}`;
+    logger.info({ url, store: store.kind, bus: bus.kind, inProcessWorkers: config.inProcessWorkers }, 'Baton is running');
+    return { url, engine, store, bus, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

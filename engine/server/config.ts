@@ -1,0 +1,38 @@
+/** Baton's configuration, from the environment. Secrets (NATS credentials) are never logged. */
+import path from 'node:path';
+
+export interface BatonConfig {
+  port: number;
+  host: string;
+  /** Unset: SQLite under dataDir. `postgresql://...`: PostgreSQL. `file:...`: SQLite at that path. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Unset: the in-process bus. */
+  natsUrl?: string;
+  nats: { user?: string; pass?: string; token?: string };
+  subjectPrefix: string;
+  templatesDir: string;
+  /** Run the reference integration services inside this process (default: in embedded mode only). */
+  inProcessWorkers: boolean;
+  elementEvents: boolean;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BatonConfig {
+  const natsUrl = nonEmpty(env.NATS_URL);
+  return {
+    port: env.PORT === undefined ? 8080 : Number(env.PORT),
+    host: env.BATON_HOST ?? '127.0.0.1',
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    dataDir: path.resolve(env.BATON_DATA_DIR ?? 'data'),
+    natsUrl,
+    nats: { user: nonEmpty(env.NATS_USER), pass: nonEmpty(env.NATS_PASS), token: nonEmpty(env.NATS_TOKEN) },
+    subjectPrefix: env.BATON_SUBJECT_PREFIX ?? 'baton',
+    templatesDir: path.resolve(env.BATON_TEMPLATES_DIR ?? 'element-templates'),
+    inProcessWorkers: env.BATON_WORKERS === undefined ? natsUrl === undefined : env.BATON_WORKERS === 'true',
+    elementEvents: env.BATON_ELEMENT_EVENTS === 'true',
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
