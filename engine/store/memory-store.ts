@@ -1,0 +1,162 @@
+/**
+ * The in-memory twin of the SQL stores, for unit tests and the in-memory benchmark mode. Same semantics:
+ * a commit applies whole or not at all (duplicate history positions or outbox ids fail it), definitions are
+ * unique by key and by (bpmnProcessId, version), records are copied on write and on read so callers cannot
+ * alias the stored state.
+ */
+import { ConflictError, StoreError } from '../errors';
+import type { HistoryRecord, InstanceState } from '../runtime/instance-state';
+import type { CommitBatch, DefinitionRecord, InstanceFilter, InstanceSummary, OutboxEntry, Store } from './store';
+
+export class MemoryStore implements Store {
+  readonly kind = 'memory' as const;
+  private readonly definitions = new Map<string, DefinitionRecord>();
+  private readonly instances = new Map<string, InstanceState>();
+  private readonly histories = new Map<string, Map<number, HistoryRecord>>();
+  /** Insertion order is commit order. */
+  private readonly outbox = new Map<string, OutboxEntry>();
+  private closed = false;
+
+  async migrate(): Promise<void> {
+    this.assertOpen();
+  }
+
+  async insertDefinitions(definitions: DefinitionRecord[]): Promise<void> {
+    this.assertOpen();
+    const versions = new Set([...this.definitions.values()].map((d) => `${d.bpmnProcessId}\u0000${d.version}`));
+    const keys = new Set(this.definitions.keys());
+    for (const d of definitions) {
+      const version = `${d.bpmnProcessId}\u0000${d.version}`;
+      if (keys.has(d.key) || versions.has(version)) {
+        const names = definitions.map((x) => `${x.bpmnProcessId} v${x.version}`).join(', ');
+        throw new ConflictError(`A definition with the same key or process id and version exists already (${names}); nothing was deployed`);
+      }
+      keys.add(d.key);
+      versions.add(version);
+    }
+    for (const d of definitions) this.definitions.set(d.key, structuredClone(d));
+  }
+
+  async latestDefinition(bpmnProcessId: string): Promise<DefinitionRecord | null> {
+    this.assertOpen();
+    let latest: DefinitionRecord | null = null;
+    for (const d of this.definitions.values()) {
+      if (d.bpmnProcessId === bpmnProcessId && (!latest || d.version > latest.version)) latest = d;
+    }
+    return latest ? structuredClone(latest) : null;
+  }
+
+  async getDefinition(key: string): Promise<DefinitionRecord | null> {
+    this.assertOpen();
+    const d = this.definitions.get(key);
+    return d ? structuredClone(d) : null;
+  }
+
+  async listDefinitions(): Promise<DefinitionRecord[]> {
+    this.assertOpen();
+    return [...this.definitions.values()]
+      .sort((a, b) => compare(a.bpmnProcessId, b.bpmnProcessId) || a.version - b.version)
+      .map((d) => structuredClone(d));
+  }
+
+  async commit(batch: CommitBatch): Promise<void> {
+    this.assertOpen();
+    // Check everything first, so that a failing batch changes nothing.
+    const positions = new Set<string>();
+    for (const h of batch.history) {
+      const id = `${h.instanceKey}\u0000${h.position}`;
+      if (positions.has(id) || this.histories.get(h.instanceKey)?.has(h.position)) {
+        throw new StoreError(`Committing a batch (nothing was written) failed: history position ${h.position} of instance '${h.instanceKey}' exists already`);
+      }
+      positions.add(id);
+    }
+    const published = new Set(batch.published);
+    const outboxIds = new Set<string>();
+    for (const e of batch.outbox) {
+      if (outboxIds.has(e.id) || (this.outbox.has(e.id) && !published.has(e.id))) {
+        throw new StoreError(`Committing a batch (nothing was written) failed: outbox id '${e.id}' exists already`);
+      }
+      outboxIds.add(e.id);
+    }
+    const copy = structuredClone({ instances: batch.instances, history: batch.history, outbox: batch.outbox });
+    for (const s of copy.instances) this.instances.set(s.key, s);
+    for (const h of copy.history) {
+      let history = this.histories.get(h.instanceKey);
+      if (!history) this.histories.set(h.instanceKey, (history = new Map()));
+      history.set(h.position, h);
+    }
+    for (const e of copy.outbox) if (!published.has(e.id)) this.outbox.set(e.id, e);
+    for (const id of published) this.outbox.delete(id);
+  }
+
+  async loadActiveInstances(): Promise<InstanceState[]> {
+    this.assertOpen();
+    return [...this.instances.values()]
+      .filter((s) => s.status === 'ACTIVE')
+      .sort((a, b) => a.startedAt - b.startedAt || compare(a.key, b.key))
+      .map((s) => structuredClone(s));
+  }
+
+  async getInstance(key: string): Promise<InstanceState | null> {
+    this.assertOpen();
+    const s = this.instances.get(key);
+    return s ? structuredClone(s) : null;
+  }
+
+  async listInstances(filter: InstanceFilter): Promise<InstanceSummary[]> {
+    this.assertOpen();
+    return [...this.instances.values()]
+      .filter(
+        (s) =>
+          (filter.status === undefined || s.status === filter.status) &&
+          (filter.bpmnProcessId === undefined || s.bpmnProcessId === filter.bpmnProcessId) &&
+          (filter.definitionKey === undefined || s.definitionKey === filter.definitionKey),
+      )
+      .sort((a, b) => b.startedAt - a.startedAt || compare(b.key, a.key))
+      .slice(filter.offset, filter.offset + filter.limit)
+      .map(summary);
+  }
+
+  async history(instanceKey: string): Promise<HistoryRecord[]> {
+    this.assertOpen();
+    const history = this.histories.get(instanceKey);
+    if (!history) return [];
+    return [...history.values()].sort((a, b) => a.position - b.position).map((h) => structuredClone(h));
+  }
+
+  async pendingOutbox(): Promise<OutboxEntry[]> {
+    this.assertOpen();
+    return [...this.outbox.values()].map((e) => structuredClone(e));
+  }
+
+  async health(): Promise<{ ok: boolean; detail: string }> {
+    return this.closed ? { ok: false, detail: 'memory store closed' } : { ok: true, detail: 'memory' };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreError('The memory store is closed');
+  }
+}
+
+/** Binary string order, as the SQL stores compare keys. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function summary(s: InstanceState): InstanceSummary {
+  const result: InstanceSummary = {
+    key: s.key,
+    definitionKey: s.definitionKey,
+    bpmnProcessId: s.bpmnProcessId,
+    version: s.version,
+    status: s.status,
+    incidents: Object.keys(s.incidents).length,
+    startedAt: s.startedAt,
+  };
+  if (s.endedAt !== undefined) result.endedAt = s.endedAt;
+  return result;
+}
