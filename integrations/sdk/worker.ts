@@ -74,7 +74,7 @@ async function answerFor<Variables extends Record<string, unknown>>(
     }
     const failure = err instanceof JobFailure ? err : undefined;
     const retries = Math.max(0, failure?.retries ?? message.retries - 1);
-    const errorMessage = err instanceof Error ? err.message : String(err);
+    const errorMessage = typeof (err as Error | undefined)?.message === 'string' ? (err as Error).message : String(err);
     logger.warn({ jobKey, retries, err }, 'job failed');
     return {
       protocol: PROTOCOL_VERSION,
