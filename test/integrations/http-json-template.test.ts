@@ -5,7 +5,7 @@ import { HTTP_JSON_TASK_TYPE, HTTP_METHODS } from '../../integrations/http-json'
 
 const validate = new Ajv({ strict: false, $data: true, allErrors: true }).compile(schema);
 type Property = { id?: string; type?: string; value?: unknown; optional?: boolean; feel?: string; binding: Record<string, string>; choices?: { value: string }[]; constraints?: { notEmpty?: boolean } };
-const properties = template.properties as Property[];
+const properties = template.properties as unknown as Property[];
 const byBinding = (type: string, key: string, value: string) => properties.find((p) => p.binding.type === type && p.binding[key] === value);
 
 describe('element template io.baton.http.json v1', () => {
@@ -16,7 +16,7 @@ describe('element template io.baton.http.json v1', () => {
   });
 
   it('is not validated vacuously: the schema rejects a broken copy', () => {
-    const broken = structuredClone(template) as { properties: Property[] };
+    const broken = structuredClone(template) as unknown as { properties: Property[] };
     delete broken.properties.find((p) => p.id === 'method')!.choices;
     expect(validate(broken)).toBe(false);
   });
