@@ -18,7 +18,7 @@ import { BusError } from '../errors';
 import { createLogger, type Logger } from '../logger';
 import type { Bus, BusHandler, BusHealth, ConsumeOptions, Subscription } from './bus';
 import { assertConcurrency, assertTaskType, InFlight, redeliveryDelay, stampHeaders } from './delivery';
-import { DEFAULT_SUBJECT_PREFIX, subjects, type BusHeaders, type EngineEvent, type JobAnswer, type JobMessage } from './protocol';
+import { DEFAULT_SUBJECT_PREFIX, PROTOCOL_VERSION, subjects, type BusHeaders, type EngineEvent, type JobAnswer, type JobMessage } from './protocol';
 
 export interface NatsBusOptions {
   /** One or more `host:port` (or `nats://...`) URLs. */
@@ -241,6 +241,12 @@ export class NatsBus implements Bus {
       payload = m.json();
     } catch (err) {
       this.logger.error({ err, subject: m.subject, seq: m.seq, consumer }, 'message is not JSON; dropped');
+      safely(() => m.term());
+      return;
+    }
+    const version = (payload as { protocol?: unknown } | null)?.protocol;
+    if (version !== PROTOCOL_VERSION) {
+      this.logger.error({ subject: m.subject, seq: m.seq, consumer, protocol: version }, `message is not protocol ${PROTOCOL_VERSION}; dropped`);
       safely(() => m.term());
       return;
     }

@@ -48,13 +48,14 @@ describe('NatsBus specifics', () => {
     await second.close();
   });
 
-  it('terminates a message that is not JSON and goes on with the next', async () => {
+  it('terminates a message that is not JSON or not protocol 1 and goes on with the next', async () => {
     const bus = await natsBus(prefix);
     const type = uniqueType('garbage');
     const got: string[] = [];
     const sub = await bus.consumeJobs(type, async (job) => void got.push(job.jobKey), { concurrency: 1 });
     const { nc } = await rawNats();
     nc.publish(`${prefix}.job.${type}`, 'this is {not json');
+    nc.publish(`${prefix}.job.${type}`, JSON.stringify({ ...makeJob(type, 'v2'), protocol: 2 }));
     await nc.flush();
     await bus.publishJob(makeJob(type, 'valid'), {}, 1);
     await waitFor(() => got.length === 1, 5_000, 'the valid job');
