@@ -50,6 +50,10 @@ type Table = 'instances' | 'history' | 'outbox' | 'published';
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly statements = new Map<string, Database.Statement>();
+  /** A write through Prisma in flight. Prisma runs a write as BEGIN / INSERT / COMMIT with awaits between, so
+   *  its connection may hold the write lock while the event loop runs; a (synchronous) commit on the raw
+   *  connection then would block the thread until the busy timeout. Commits wait for it instead. */
+  private prismaWrite: Promise<unknown> | undefined;
   private closed = false;
 
   private constructor(
@@ -82,10 +86,15 @@ export class SqliteStore implements Store {
 
   async insertDefinitions(definitions: DefinitionRecord[]): Promise<void> {
     if (!definitions.length) return;
+    while (this.prismaWrite) await this.prismaWrite.catch(() => undefined);
+    const write = this.prisma.definition.createMany({ data: definitions.map(definitionToRow) });
+    this.prismaWrite = write;
     try {
-      await this.prisma.definition.createMany({ data: definitions.map(definitionToRow) });
+      await write;
     } catch (error) {
       throw definitionError(error, definitions);
+    } finally {
+      this.prismaWrite = undefined;
     }
   }
 
@@ -125,6 +134,7 @@ export class SqliteStore implements Store {
 
   async commit(batch: CommitBatch): Promise<void> {
     const rows = prepareBatch(batch);
+    while (this.prismaWrite) await this.prismaWrite.catch(() => undefined);
     try {
       this.db.transaction(() => {
         this.runChunks('instances', rows.instances);

@@ -160,6 +160,17 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       expect(await store.getInstance('c')).toBeNull();
     });
 
+    it('interleaves deployments and commits without blocking or failing', async () => {
+      const work: Promise<void>[] = [];
+      for (let i = 0; i < 30; i++) {
+        work.push(store.commit({ instances: [instance(`c${i}`)], history: [historyOf(`c${i}`, 0)], outbox: [jobOutbox(`o${i}`, `c${i}`)], published: [] }));
+        if (i % 5 === 0) work.push(store.insertDefinitions([definition(`p${i}`, 1), definition(`p${i}`, 2)]));
+      }
+      await Promise.all(work);
+      expect(await store.loadActiveInstances()).toHaveLength(30);
+      expect(await store.listDefinitions()).toHaveLength(12);
+    });
+
     it('does not let callers alias stored records', async () => {
       const a = instance('a');
       await store.commit({ instances: [a], history: [], outbox: [], published: [] });
