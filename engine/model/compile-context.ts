@@ -72,7 +72,7 @@ export class CompileContext {
       this.problem(
         DeployProblem.DURATION_INVALID,
         element,
-        `${describe(element)}: ${what} ${(error as Error).message}. Use an ISO 8601 duration such as PT30S, PT5M or P1D`,
+        `${describe(element)}: ${what} is invalid: ${(error as Error).message}. Fix the value`,
       );
       return undefined;
     }

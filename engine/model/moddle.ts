@@ -2,6 +2,7 @@
  * bpmn-moddle (9.x, CommonJS build) with the Zeebe descriptor, and the few shapes of its objects Baton
  * reads. bpmn-moddle ships no TypeScript types, so they are spelled here, as loosely as moddle is.
  */
+import path from 'node:path';
 import zeebeDescriptor from 'zeebe-bpmn-moddle/resources/zeebe.json';
 
 /** Any object bpmn-moddle builds: `$type` is its qualified type (`bpmn:ServiceTask`, `zeebe:Input`). */
@@ -35,8 +36,15 @@ interface BpmnModdleInstance {
 
 type BpmnModdleConstructor = new (packages?: Record<string, unknown>, options?: Record<string, unknown>) => BpmnModdleInstance;
 
+/*
+ * bpmn-moddle's CommonJS entry (dist/index.cjs) requires moddle-xml, which requires the hoisted `moddle`
+ * 8.x: an ES module only. Node 20.19+ loads it through require(esm), but jest's module runtime does not
+ * ("Must use import to load ES Module"). The package's own UMD bundle carries moddle and moddle-xml inside
+ * and loads as CommonJS everywhere, so Baton reads that file (same version, same build).
+ */
+const bundle = path.join(path.dirname(require.resolve('bpmn-moddle/package.json')), 'dist', 'bpmn-moddle.umd.prod.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const BpmnModdle = require('bpmn-moddle') as BpmnModdleConstructor;
+const BpmnModdle = require(bundle) as BpmnModdleConstructor;
 
 /** A fresh reader (moddle instances keep no state between reads, but are cheap to make). */
 export function createModdle(): BpmnModdleInstance {
