@@ -32,7 +32,7 @@ describe('compileExpression', () => {
   });
 
   it('rejects endless recursion with the depth guard', async () => {
-    const expression = compileExpression('( $f := function($x){ 1 + $f($x) }; $f(1) )');
+    const expression = compileExpression('( $f := function($x){ 1 + $f($x) }; $f(1) )', { timeoutMs: 10_000 });
     await expect(expression.evaluate({})).rejects.toThrow(/evaluation depth limit of 500/);
     await expect(expression.evaluate({})).rejects.toBeInstanceOf(ExpressionError);
   });
@@ -56,7 +56,7 @@ describe('compileExpression', () => {
   });
 
   it('stays usable after a guard rejected an evaluation, and guards evaluations apart', async () => {
-    const recursive = compileExpression('( $f := function($x){ $x <= 0 ? 0 : 1 + $f($x - 1) }; $f(n) )', { maxDepth: 200 });
+    const recursive = compileExpression('( $f := function($x){ $x <= 0 ? 0 : 1 + $f($x - 1) }; $f(n) )', { maxDepth: 200, timeoutMs: 10_000 });
     await expect(recursive.evaluate({ n: 1000 })).rejects.toThrow(/depth limit of 200/);
     expect(await recursive.evaluate({ n: 5 })).toBe(5);
     const [a, b] = await Promise.all([recursive.evaluate({ n: 10 }), recursive.evaluate({ n: 12 })]);
@@ -66,7 +66,7 @@ describe('compileExpression', () => {
 
   it('does not count wide but shallow mappings as deep', async () => {
     const fields = Array.from({ length: 200 }, (_, i) => `"f${i}": $trim($uppercase(a.b.c))`).join(', ');
-    const result = (await compileExpression(`{ ${fields} }`).evaluate({ a: { b: { c: 'x' } } })) as Record<string, string>;
+    const result = (await compileExpression(`{ ${fields} }`, { timeoutMs: 10_000 }).evaluate({ a: { b: { c: 'x' } } })) as Record<string, string>;
     expect(Object.keys(result)).toHaveLength(200);
   });
 

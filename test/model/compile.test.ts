@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadEmbeddedCatalog, type EmbeddedCatalog } from '../../catalog/embedded-catalog';
 import { DeploymentError, type Problem } from '../../engine/errors';
 import { compileDefinitions, compileOrThrow } from '../../engine/model/compile';
-import { ElementKind, type ElementOf, type ExecutableProcess } from '../../engine/model/executable';
+import { ElementKind, type ExecutableElement, type ExecutableProcess } from '../../engine/model/executable';
 import { DeployProblem } from '../../engine/model/problem-codes';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', name), 'utf8');
@@ -13,11 +13,13 @@ beforeAll(async () => {
   catalog = await loadEmbeddedCatalog(path.join(__dirname, 'fixtures', 'templates'));
 });
 
-function element<K extends ElementOf<ElementKind>['kind']>(process: ExecutableProcess, id: string, kind: K): ElementOf<K> {
+/** The element of that kind (not ElementOf: ElementOf<'serviceTask'> is never, as JobWorkerElement's kind is a union). */
+function element<K extends ElementKind>(process: ExecutableProcess, id: string, kind: K): NarrowTo<K> {
   const found = process.elements.get(id);
   expect(found?.kind).toBe(kind);
-  return found as ElementOf<K>;
+  return found as never;
 }
+type NarrowTo<K extends ElementKind> = ExecutableElement extends infer E ? (E extends { kind: infer EK } ? (K extends EK ? E : never) : never) : never;
 
 async function problemsOf(name: string): Promise<Problem[]> {
   const result = await compileDefinitions(fixture(name), catalog);
