@@ -29,6 +29,7 @@ export class CompileContext {
   constructor(
     readonly catalog: TemplateCatalog,
     readonly parsed: ParsedDefinitions,
+    readonly options: { readonly checkTemplates: boolean } = { checkTemplates: true },
   ) {}
 
   problem(code: DeployProblem, element: ModdleElement | undefined, message: string): void {

@@ -18,9 +18,18 @@ export interface CompileResult {
   warnings: Problem[];
 }
 
-export async function compileDefinitions(xml: string, catalog: TemplateCatalog): Promise<CompileResult> {
+export interface CompileOptions {
+  /**
+   * Check templated tasks against the catalog (default true). A deployed definition compiled again after
+   * a restart passes false: its templates were checked at deploy, and a template withdrawn since must not
+   * stop the definition's running instances.
+   */
+  checkTemplates?: boolean;
+}
+
+export async function compileDefinitions(xml: string, catalog: TemplateCatalog, options: CompileOptions = {}): Promise<CompileResult> {
   const parsed = await parseDefinitions(xml);
-  const context = new CompileContext(catalog, parsed);
+  const context = new CompileContext(catalog, parsed, { checkTemplates: options.checkTemplates ?? true });
   context.problems.push(...parsed.problems);
   context.warnings.push(...parsed.warnings);
   if (!parsed.definitions || parsed.definitions.$type !== 'bpmn:Definitions') {
@@ -55,8 +64,8 @@ export async function compileDefinitions(xml: string, catalog: TemplateCatalog):
 }
 
 /** compileDefinitions that throws DeploymentError (every problem at once) unless the XML is deployable. */
-export async function compileOrThrow(xml: string, catalog: TemplateCatalog): Promise<ExecutableProcess[]> {
-  const result = await compileDefinitions(xml, catalog);
+export async function compileOrThrow(xml: string, catalog: TemplateCatalog, options?: CompileOptions): Promise<ExecutableProcess[]> {
+  const result = await compileDefinitions(xml, catalog, options);
   if (result.problems.length > 0) throw new DeploymentError(result.problems);
   return result.processes;
 }

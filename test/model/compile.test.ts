@@ -205,6 +205,12 @@ describe('compileDefinitions: problems', () => {
     ]);
   });
 
+  it('skips the catalog when asked (a stored definition compiled again after a restart)', async () => {
+    const result = await compileDefinitions(fixture('unknown-template.bpmn'), catalog, { checkTemplates: false });
+    expect(result.problems).toEqual([]);
+    expect(result.processes[0].templates).toEqual([{ id: 'io.test.missing', version: 1, elementId: 'call' }]);
+  });
+
   it('compileOrThrow throws DeploymentError with every problem', async () => {
     await expect(compileOrThrow(fixture('several-problems.bpmn'), catalog)).rejects.toBeInstanceOf(DeploymentError);
     await expect(compileOrThrow(fixture('several-problems.bpmn'), catalog)).rejects.toMatchObject({ problems: expect.arrayContaining([expect.objectContaining({ elementId: 'call-sub' })]) });

@@ -23,6 +23,7 @@ export async function checkTemplate(node: ModdleElement, bound: BoundValues, con
   const rawVersion = node.modelerTemplateVersion;
   const version = typeof rawVersion === 'number' && Number.isInteger(rawVersion) ? rawVersion : undefined;
   const ref: TemplateRef = version === undefined ? { id } : { id, version };
+  if (!context.options.checkTemplates) return ref;
 
   if (version === undefined) {
     context.warning(
