@@ -113,7 +113,13 @@ export type ExecutableElement =
   | BoundaryEventElement;
 
 /** Narrows ExecutableElement by kind: ElementOf<'userTask'> is UserTaskElement. */
-export type ElementOf<K extends ElementKind> = Extract<ExecutableElement, { kind: K }>;
+export type ElementOf<K extends ElementKind> = ExecutableElement extends infer E
+  ? E extends { kind: infer EK }
+    ? K extends EK
+      ? E
+      : never
+    : never
+  : never;
 
 export interface ExecutableProcess {
   readonly bpmnProcessId: string;
