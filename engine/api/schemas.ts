@@ -59,15 +59,13 @@ export const requestSchemas = {
   ResolveIncident: resolveIncidentSchema,
 } as const;
 
-const compiled = new Map<object, ReturnType<typeof ajv.compile>>();
+/** Compiled at load, so a broken schema fails at start rather than on the first request. */
+const compiled = new Map<object, ReturnType<typeof ajv.compile>>(Object.values(requestSchemas).map((schema) => [schema, ajv.compile(schema)]));
 
 /** Validates a body against its schema; throws a ValidationError listing every problem with its pointer. */
 export function parseBody<T>(schema: JSONSchemaType<T>, body: unknown): T {
-  let validate = compiled.get(schema);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    compiled.set(schema, validate);
-  }
+  const validate = compiled.get(schema);
+  if (!validate) throw new Error('bug: a request schema missing from requestSchemas');
   const value = body === undefined ? {} : body;
   if (!validate(value)) throw new ValidationError('The request body is invalid', toProblems(validate.errors));
   return value as T;

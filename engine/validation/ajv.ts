@@ -6,7 +6,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Problem } from '../errors';
 
-export const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: false, coerceTypes: false });
+export const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, useDefaults: false, coerceTypes: false });
 addFormats(ajv);
 
 /** ajv's errors as Problems with JSON pointers and readable messages. */
