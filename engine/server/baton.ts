@@ -34,7 +34,7 @@ export async function startBaton(config: BatonConfig, logger: Logger = createLog
     await store.migrate();
     const catalog = await loadEmbeddedCatalog(config.templatesDir);
     const bus: Bus = config.natsUrl
-      ? await connectNatsBus({ servers: config.natsUrl, prefix: config.subjectPrefix, name: 'baton-engine', logger, ...config.nats })
+      ? await connectNatsBus({ servers: config.natsUrl, prefix: config.subjectPrefix, name: 'baton-engine', logger, ackWaitMs: config.natsAckWaitMs, ...config.nats })
       : new InProcessBus();
     stops.push(() => bus.close());
     const engine = await Engine.start({ store, bus, catalog, logger, elementEvents: config.elementEvents });

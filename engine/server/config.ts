@@ -15,6 +15,10 @@ export interface BatonConfig {
   /** Run the reference integration services inside this process (default: in embedded mode only). */
   inProcessWorkers: boolean;
   elementEvents: boolean;
+  /** How long NATS waits for the engine to ack an answer before redelivering it (BATON_NATS_ACK_WAIT_MS, default 30 s). */
+  natsAckWaitMs?: number;
+  /** Most bytes of JSON an instance's variables may take (BATON_MAX_VARIABLES_BYTES, default 1 MiB). */
+  maxVariablesBytes?: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BatonConfig {
@@ -30,7 +34,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BatonConfig
     templatesDir: path.resolve(env.BATON_TEMPLATES_DIR ?? 'element-templates'),
     inProcessWorkers: env.BATON_WORKERS === undefined ? natsUrl === undefined : env.BATON_WORKERS === 'true',
     elementEvents: env.BATON_ELEMENT_EVENTS === 'true',
+    natsAckWaitMs: positiveInteger(env.BATON_NATS_ACK_WAIT_MS, 'BATON_NATS_ACK_WAIT_MS'),
+    maxVariablesBytes: positiveInteger(env.BATON_MAX_VARIABLES_BYTES, 'BATON_MAX_VARIABLES_BYTES'),
   };
+}
+
+function positiveInteger(value: string | undefined, name: string): number | undefined {
+  const text = nonEmpty(value);
+  if (text === undefined) return undefined;
+  const parsed = Number(text);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${name} must be a positive integer, got '${text}'`);
+  return parsed;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
