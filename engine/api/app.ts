@@ -1,6 +1,7 @@
 /** The express application: JSON in and out, every route's errors as problem bodies. */
 import express, { type Express, type RequestHandler } from 'express';
 import type { TemplateCatalog } from '../../catalog/catalog';
+import { accessMiddleware, type AccessControl } from '../access';
 import type { Bus } from '../bus/bus';
 import { BatonError, ErrorCode } from '../errors';
 import type { Logger } from '../logger';
@@ -13,6 +14,7 @@ import { deploymentRoutes } from './routes/deployments';
 import { healthRoutes } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
 import { instanceRoutes } from './routes/instances';
+import { keyRoutes } from './routes/keys';
 import { userTaskRoutes } from './routes/user-tasks';
 
 export const MAX_JSON_BYTES = 1024 * 1024;
@@ -22,6 +24,8 @@ export interface AppParts {
   store: Store;
   bus: Bus;
   catalog: TemplateCatalog;
+  /** API keys and the route policy: every route passes it. */
+  access: AccessControl;
   logger: Logger;
   version?: string;
 }
@@ -39,6 +43,7 @@ const jsonOnly: RequestHandler = (req, _res, next) => {
 export function createApp(parts: AppParts): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(accessMiddleware(parts.access));
   app.use(jsonOnly);
   app.use(express.json({ limit: MAX_JSON_BYTES }));
   app.get('/openapi.json', (_req, res) => void res.json(openApiDocument(parts.version ?? '0.0.0')));
@@ -48,6 +53,7 @@ export function createApp(parts: AppParts): Express {
   app.use(userTaskRoutes(parts.engine));
   app.use(incidentRoutes(parts.engine));
   app.use(catalogRoutes(parts.catalog));
+  app.use(keyRoutes(parts.access));
   app.use(notFoundHandler);
   app.use(errorHandler(parts.logger));
   return app;

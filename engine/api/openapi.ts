@@ -71,6 +71,11 @@ export function openApiDocument(version: string) {
         post: { summary: 'Resolve an incident', parameters: [key('key')], requestBody: body('ResolveIncident'), responses: { 204: { description: 'Resolved' }, 400: problem, 404: problem } },
       },
       '/api/catalog/templates': { get: { summary: 'Element templates in the catalog', responses: { 200: json('Templates') } } },
+      '/api/keys': {
+        post: { summary: 'Create an API key (admin); the key is in this answer only', requestBody: body('CreateKey'), responses: { 201: json('The key'), 400: problem, 401: problem, 403: problem } },
+        get: { summary: 'API keys without their hashes (admin)', responses: { 200: json('Keys'), 401: problem, 403: problem } },
+      },
+      '/api/keys/{id}': { delete: { summary: 'Revoke an API key (admin)', parameters: [key('id')], responses: { 204: { description: 'Revoked' }, 401: problem, 403: problem, 404: problem } } },
       '/health': { get: { summary: 'Database and bus health', security: [], responses: { 200: json('Up'), 503: json('Down') } } },
       '/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: json('OpenAPI') } } },
     },

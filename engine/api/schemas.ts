@@ -52,11 +52,56 @@ export const resolveIncidentSchema: JSONSchemaType<ResolveIncidentBody> = {
   additionalProperties: false,
 };
 
+export interface CreateKeyBody {
+  role: 'admin' | 'designer' | 'team' | 'reader';
+  name?: string;
+  namespaces?: string[];
+}
+
+export const createKeySchema: JSONSchemaType<CreateKeyBody> = {
+  type: 'object',
+  properties: {
+    role: { type: 'string', enum: ['admin', 'designer', 'team', 'reader'] },
+    name: { type: 'string', minLength: 1, maxLength: 200, nullable: true },
+    namespaces: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 200 }, maxItems: 100, nullable: true },
+  },
+  required: ['role'],
+  additionalProperties: false,
+};
+
+export interface DeprecateVersionBody {
+  message: string;
+  replacementVersion?: number;
+}
+
+export const deprecateVersionSchema: JSONSchemaType<DeprecateVersionBody> = {
+  type: 'object',
+  properties: {
+    message: { type: 'string', minLength: 1, maxLength: 2000 },
+    replacementVersion: { type: 'integer', minimum: 1, nullable: true },
+  },
+  required: ['message'],
+  additionalProperties: false,
+};
+
+export interface WithdrawVersionBody {
+  message?: string;
+}
+
+export const withdrawVersionSchema: JSONSchemaType<WithdrawVersionBody> = {
+  type: 'object',
+  properties: { message: { type: 'string', minLength: 1, maxLength: 2000, nullable: true } },
+  additionalProperties: false,
+};
+
 /** Every request schema by name, for the OpenAPI document. */
 export const requestSchemas = {
   StartInstance: startInstanceSchema,
   Variables: variablesSchema,
   ResolveIncident: resolveIncidentSchema,
+  CreateKey: createKeySchema,
+  DeprecateVersion: deprecateVersionSchema,
+  WithdrawVersion: withdrawVersionSchema,
 } as const;
 
 /** Compiled at load, so a broken schema fails at start rather than on the first request. */

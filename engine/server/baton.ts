@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadEmbeddedCatalog } from '../../catalog/embedded-catalog';
 import { startHttpJsonService } from '../../integrations/http-json/http-json-service';
+import { AccessControl, MemoryKeyStore } from '../access';
 import { createApp } from '../api/app';
 import type { Bus } from '../bus/bus';
 import { InProcessBus } from '../bus/in-process-bus';
@@ -13,6 +14,8 @@ import { connectNatsBus } from '../bus/nats-bus';
 import { createLogger, type Logger } from '../logger';
 import { Engine } from '../runtime/engine';
 import { createStore } from '../store/create-store';
+import { SqlKeyStore } from '../store/key-store';
+import { openSqlDatabase } from '../store/sql-database';
 import type { Store } from '../store/store';
 import type { BatonConfig } from './config';
 
@@ -21,6 +24,9 @@ export interface RunningBaton {
   engine: Engine;
   store: Store;
   bus: Bus;
+  access: AccessControl;
+  /** The admin key generated on this (first) start, to print once; Baton keeps only its hash. */
+  adminKey?: string;
   stop(): Promise<void>;
 }
 
@@ -32,6 +38,10 @@ export async function startBaton(config: BatonConfig, logger: Logger = createLog
   };
   try {
     await store.migrate();
+    const database = openSqlDatabase(config.databaseUrl, config.dataDir);
+    if (database) stops.push(() => database.close());
+    const access = new AccessControl(database ? new SqlKeyStore(database) : new MemoryKeyStore(), { anonymousRead: config.anonymousRead });
+    const adminKey = await access.ensureAdminKey(config.adminKey);
     const catalog = await loadEmbeddedCatalog(config.templatesDir);
     const bus: Bus = config.natsUrl
       ? await connectNatsBus({ servers: config.natsUrl, prefix: config.subjectPrefix, name: 'baton-engine', logger, ackWaitMs: config.natsAckWaitMs, ...config.nats })
@@ -43,7 +53,7 @@ export async function startBaton(config: BatonConfig, logger: Logger = createLog
       const service = await startHttpJsonService(bus, { logger });
       stops.push(() => service.stop());
     }
-    const app = createApp({ engine, store, bus, catalog, logger, version: process.env.npm_package_version });
+    const app = createApp({ engine, store, bus, catalog, access, logger, version: process.env.npm_package_version });
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, config.host, () => resolve(listening));
       listening.once('error', reject);
@@ -52,7 +62,7 @@ export async function startBaton(config: BatonConfig, logger: Logger = createLog
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}`;
     logger.info({ url, store: store.kind, bus: bus.kind, inProcessWorkers: config.inProcessWorkers }, 'Baton is running');
-    return { url, engine, store, bus, stop: stopAll };
+    return { url, engine, store, bus, access, ...(adminKey !== undefined && { adminKey }), stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

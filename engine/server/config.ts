@@ -15,6 +15,14 @@ export interface BatonConfig {
   /** Run the reference integration services inside this process (default: in embedded mode only). */
   inProcessWorkers: boolean;
   elementEvents: boolean;
+  /** GET routes without an API key (BATON_ANONYMOUS_READ, default true). */
+  anonymousRead: boolean;
+  /** The admin key to register at start (BATON_ADMIN_KEY); unset: one is generated on the first start. */
+  adminKey?: string;
+  /** A standalone catalog (`npm run catalog`) to use instead of the embedded one (CATALOG_URL). */
+  catalogUrl?: string;
+  /** The key the engine reads a standalone catalog with, when it does not allow anonymous reads (CATALOG_KEY). */
+  catalogKey?: string;
   /** How long NATS waits for the engine to ack an answer before redelivering it (BATON_NATS_ACK_WAIT_MS, default 30 s). */
   natsAckWaitMs?: number;
   /** Most bytes of JSON an instance's variables may take (BATON_MAX_VARIABLES_BYTES, default 1 MiB). */
@@ -34,6 +42,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BatonConfig
     templatesDir: path.resolve(env.BATON_TEMPLATES_DIR ?? 'element-templates'),
     inProcessWorkers: env.BATON_WORKERS === undefined ? natsUrl === undefined : env.BATON_WORKERS === 'true',
     elementEvents: env.BATON_ELEMENT_EVENTS === 'true',
+    anonymousRead: env.BATON_ANONYMOUS_READ === undefined ? true : env.BATON_ANONYMOUS_READ !== 'false',
+    adminKey: nonEmpty(env.BATON_ADMIN_KEY),
+    catalogUrl: nonEmpty(env.CATALOG_URL),
+    catalogKey: nonEmpty(env.CATALOG_KEY),
     natsAckWaitMs: positiveInteger(env.BATON_NATS_ACK_WAIT_MS, 'BATON_NATS_ACK_WAIT_MS'),
     maxVariablesBytes: positiveInteger(env.BATON_MAX_VARIABLES_BYTES, 'BATON_MAX_VARIABLES_BYTES'),
   };

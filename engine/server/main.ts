@@ -8,6 +8,12 @@ async function main(): Promise<void> {
   const config = configFromEnv();
   const baton = await startBaton(config, logger);
   process.stdout.write(`\nBaton is listening on ${baton.url}  (store: ${baton.store.kind}, bus: ${baton.bus.kind})\n\n`);
+  if (baton.adminKey) {
+    process.stdout.write(
+      `First start: the admin API key is\n\n    ${baton.adminKey}\n\nIt is shown this once (Baton keeps only its hash). Use it as  export BATON_KEY=${baton.adminKey}\n` +
+        'and send  -H "Authorization: Bearer $BATON_KEY"  with every change (npm run keys -- create ... makes more keys).\n\n',
+    );
+  }
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

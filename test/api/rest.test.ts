@@ -4,19 +4,22 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../engine/api/app';
 import { createLogger } from '../../engine/logger';
+import { bearer, testKeys } from '../support/access';
 import { fixture } from '../support/engine-steps';
 import { eventually, openWorld, type World } from '../support/worlds';
 
 const bpmn = (name: string) => fixture(path.join(__dirname, '../engine/fixtures'), name);
-const KEY = { Authorization: 'Bearer test-admin-key' };
 
 describe('REST API', () => {
   let world: World;
   let app: Express;
+  let KEY: { Authorization: string };
 
   beforeAll(async () => {
     world = await openWorld('embedded');
-    app = createApp({ engine: world.engine, store: world.store, bus: world.bus, catalog: world.catalog, logger: createLogger('test') });
+    const keys = await testKeys();
+    KEY = bearer(keys.admin);
+    app = createApp({ engine: world.engine, store: world.store, bus: world.bus, catalog: world.catalog, access: keys.access, logger: createLogger('test') });
   });
   afterAll(async () => {
     await world.close();

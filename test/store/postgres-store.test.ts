@@ -80,7 +80,7 @@ describe('postgresql store specifics', () => {
       );
       return rows.map((r) => r.table_name);
     });
-    expect(tables).toEqual(['_prisma_migrations', 'definitions', 'history', 'instances', 'outbox']);
+    expect(tables).toEqual(['_prisma_migrations', 'api_keys', 'catalog_templates', 'definitions', 'history', 'instances', 'outbox']);
   });
 
   it('reports an unreachable server as a StoreError and an unhealthy store', async () => {

@@ -3,6 +3,7 @@
  * Real outcomes only: the stores write to real databases.
  */
 import { ConflictError, StoreError } from '../../engine/errors';
+import { readMigrations, type SqlProvider } from '../../engine/store/migrate';
 import type { Store } from '../../engine/store/store';
 import { definition, historyOf, instance, jobOutbox } from './store-fixtures';
 
@@ -38,11 +39,14 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       await expect(store.health()).resolves.toMatchObject({ ok: true });
       if (h.migrationRows) {
         const rows = await h.migrationRows(store);
-        expect(rows).toHaveLength(1);
-        expect(rows[0].migration_name).toMatch(/^\d{14}_init$/);
-        expect(rows[0].finished_at).not.toBeNull();
-        expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
-        expect(Number(rows[0].applied_steps_count)).toBe(1);
+        // One row per migration folder (each applied once), the first one the init migration.
+        expect(rows.map((row) => row.migration_name).sort()).toEqual(readMigrations(store.kind as SqlProvider).map((m) => m.name));
+        expect(rows.map((row) => row.migration_name).sort()[0]).toMatch(/^\d{14}_init$/);
+        for (const row of rows) {
+          expect(row.finished_at).not.toBeNull();
+          expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
+          expect(Number(row.applied_steps_count)).toBe(1);
+        }
       }
     });
 
