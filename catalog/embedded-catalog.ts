@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ErrorCode, BatonError, type Problem } from '../engine/errors';
 import type { TemplateCatalog } from './catalog';
 import type { ElementTemplate } from './element-template';
+import { filterTemplates, type TemplateFilter } from './search';
 import { checkBatonRules, validateTemplate } from './template-schema';
 
 /** The templates folder, or a file in it, is not usable: Baton does not start. */
@@ -41,8 +42,12 @@ export class EmbeddedCatalog implements TemplateCatalog {
     return version === undefined ? versions[0] : versions.find((template) => template.version === version);
   }
 
-  async list(): Promise<ElementTemplate[]> {
-    return [...this.byId.values()].map((versions) => versions[0]);
+  async list(filter: TemplateFilter = {}): Promise<ElementTemplate[]> {
+    return filterTemplates([...this.byId.values()].map((versions) => versions[0]), filter);
+  }
+
+  async versions(id: string): Promise<ElementTemplate[]> {
+    return [...(this.byId.get(id) ?? [])];
   }
 
   /** Every version of every template. */

@@ -1,6 +1,7 @@
 /** The express application: JSON in and out, every route's errors as problem bodies. */
 import express, { type Express, type RequestHandler } from 'express';
 import type { TemplateCatalog } from '../../catalog/catalog';
+import type { CatalogAdmin } from '../../catalog/catalog-service';
 import { accessMiddleware, type AccessControl } from '../access';
 import type { Bus } from '../bus/bus';
 import { BatonError, ErrorCode } from '../errors';
@@ -10,6 +11,7 @@ import type { Store } from '../store/store';
 import { errorHandler, notFoundHandler } from './problem';
 import { openApiDocument } from './openapi';
 import { catalogRoutes } from './routes/catalog';
+import { catalogUsageRoutes } from './routes/catalog-usages';
 import { deploymentRoutes } from './routes/deployments';
 import { healthRoutes } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
@@ -24,6 +26,8 @@ export interface AppParts {
   store: Store;
   bus: Bus;
   catalog: TemplateCatalog;
+  /** Publish, deprecate, withdraw; absent when the engine reads a standalone catalog (CATALOG_URL). */
+  catalogAdmin?: CatalogAdmin;
   /** API keys and the route policy: every route passes it. */
   access: AccessControl;
   logger: Logger;
@@ -45,6 +49,8 @@ export function createApp(parts: AppParts): Express {
   app.disable('x-powered-by');
   app.use(accessMiddleware(parts.access));
   app.use(jsonOnly);
+  // Publishing reads its JSON as text, so template problems can name line and column.
+  app.post('/api/catalog/templates', express.text({ type: 'application/json', limit: MAX_JSON_BYTES }));
   app.use(express.json({ limit: MAX_JSON_BYTES }));
   app.get('/openapi.json', (_req, res) => void res.json(openApiDocument(parts.version ?? '0.0.0')));
   app.use(healthRoutes(parts.store, parts.bus));
@@ -52,7 +58,8 @@ export function createApp(parts: AppParts): Express {
   app.use(instanceRoutes(parts.engine));
   app.use(userTaskRoutes(parts.engine));
   app.use(incidentRoutes(parts.engine));
-  app.use(catalogRoutes(parts.catalog));
+  app.use(catalogUsageRoutes(parts.engine, parts.catalog));
+  app.use(catalogRoutes(parts.catalog, parts.catalogAdmin, parts.access));
   app.use(keyRoutes(parts.access));
   app.use(notFoundHandler);
   app.use(errorHandler(parts.logger));

@@ -70,7 +70,28 @@ export function openApiDocument(version: string) {
       '/api/incidents/{key}/resolve': {
         post: { summary: 'Resolve an incident', parameters: [key('key')], requestBody: body('ResolveIncident'), responses: { 204: { description: 'Resolved' }, 400: problem, 404: problem } },
       },
-      '/api/catalog/templates': { get: { summary: 'Element templates in the catalog', responses: { 200: json('Templates') } } },
+      '/api/catalog/templates': {
+        get: {
+          summary: 'Latest version of every template in the catalog, filtered',
+          parameters: ['category', 'keyword', 'taskType', 'q'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+          responses: { 200: json('Templates') },
+        },
+        post: {
+          summary: 'Publish a template version (admin, or a team key within its namespaces); checked against the official schema and Baton\'s rules',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+          responses: { 201: json('Published'), 200: json('The same content was published before'), 400: problem, 401: problem, 403: problem, 409: problem },
+        },
+      },
+      '/api/catalog/templates/{id}/versions': { get: { summary: 'Every version of a template, highest first', parameters: [key('id')], responses: { 200: json('Templates'), 404: problem } } },
+      '/api/catalog/templates/{id}/versions/{version}': { get: { summary: 'One template version', parameters: [key('id'), key('version')], responses: { 200: json('Template'), 404: problem } } },
+      '/api/catalog/templates/{id}/versions/{version}/deprecate': {
+        post: { summary: 'Deprecate a version: it still runs; deployments using it get a warning', parameters: [key('id'), key('version')], requestBody: body('DeprecateVersion'), responses: { 200: json('Template'), 400: problem, 401: problem, 403: problem, 404: problem, 409: problem } },
+      },
+      '/api/catalog/templates/{id}/versions/{version}/withdraw': {
+        post: { summary: 'Withdraw a version: new deployments using it are refused', parameters: [key('id'), key('version')], requestBody: body('WithdrawVersion'), responses: { 200: json('Template'), 400: problem, 401: problem, 403: problem, 404: problem } },
+      },
+      '/api/catalog/templates/{id}/usages': { get: { summary: 'Deployed definitions using each version, with their running instance counts', parameters: [key('id')], responses: { 200: json('Usages') } } },
+      '/api/catalog/modeler-templates': { get: { summary: "The modeler's list: latest versions plus older versions deployed definitions use", responses: { 200: json('Templates') } } },
       '/api/keys': {
         post: { summary: 'Create an API key (admin); the key is in this answer only', requestBody: body('CreateKey'), responses: { 201: json('The key'), 400: problem, 401: problem, 403: problem } },
         get: { summary: 'API keys without their hashes (admin)', responses: { 200: json('Keys'), 401: problem, 403: problem } },

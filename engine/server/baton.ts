@@ -4,6 +4,8 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CatalogService } from '../../catalog/catalog-service';
+import { MemoryCatalogStore } from '../../catalog/catalog-store';
 import { loadEmbeddedCatalog } from '../../catalog/embedded-catalog';
 import { startHttpJsonService } from '../../integrations/http-json/http-json-service';
 import { AccessControl, MemoryKeyStore } from '../access';
@@ -14,6 +16,7 @@ import { connectNatsBus } from '../bus/nats-bus';
 import { createLogger, type Logger } from '../logger';
 import { Engine } from '../runtime/engine';
 import { createStore } from '../store/create-store';
+import { SqlCatalogStore } from '../store/catalog-store';
 import { SqlKeyStore } from '../store/key-store';
 import { openSqlDatabase } from '../store/sql-database';
 import type { Store } from '../store/store';
@@ -42,7 +45,8 @@ export async function startBaton(config: BatonConfig, logger: Logger = createLog
     if (database) stops.push(() => database.close());
     const access = new AccessControl(database ? new SqlKeyStore(database) : new MemoryKeyStore(), { anonymousRead: config.anonymousRead });
     const adminKey = await access.ensureAdminKey(config.adminKey);
-    const catalog = await loadEmbeddedCatalog(config.templatesDir);
+    const catalog = new CatalogService(database ? new SqlCatalogStore(database) : new MemoryCatalogStore(), logger);
+    await catalog.seed((await loadEmbeddedCatalog(config.templatesDir)).all());
     const bus: Bus = config.natsUrl
       ? await connectNatsBus({ servers: config.natsUrl, prefix: config.subjectPrefix, name: 'baton-engine', logger, ackWaitMs: config.natsAckWaitMs, ...config.nats })
       : new InProcessBus();
@@ -53,7 +57,7 @@ export async function startBaton(config: BatonConfig, logger: Logger = createLog
       const service = await startHttpJsonService(bus, { logger });
       stops.push(() => service.stop());
     }
-    const app = createApp({ engine, store, bus, catalog, access, logger, version: process.env.npm_package_version });
+    const app = createApp({ engine, store, bus, catalog, catalogAdmin: catalog, access, logger, version: process.env.npm_package_version });
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, config.host, () => resolve(listening));
       listening.once('error', reject);

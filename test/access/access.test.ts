@@ -17,11 +17,16 @@ import { openWorld, type World } from '../support/worlds';
 type Method = 'post' | 'delete' | 'put' | 'patch';
 const MUTATING: Method[] = ['post', 'delete', 'put', 'patch'];
 
+/** Path parameters: a template id in the test team's namespace, a version, else any key. */
+function fill(template: string): string {
+  return template.replace('{id}', template.startsWith('/api/catalog') ? 'io.test.x' : 'x').replace('{version}', '1').replace(/\{[^}]+\}/g, 'x');
+}
+
 /** Every mutating route the OpenAPI document describes, with its path parameters filled in. */
 function mutatingRoutes(): { method: Method; path: string }[] {
   const paths = openApiDocument('test').paths as Record<string, Record<string, unknown>>;
   return Object.entries(paths).flatMap(([template, operations]) =>
-    MUTATING.filter((method) => operations[method]).map((method) => ({ method, path: template.replace(/\{[^}]+\}/g, 'x') })),
+    MUTATING.filter((method) => operations[method]).map((method) => ({ method, path: fill(template) })),
   );
 }
 

@@ -108,14 +108,14 @@ export async function openWorld(kind: WorldKind, options: { templatesDir?: strin
   return world;
 }
 
-async function dropSchema(schema: string): Promise<void> {
+export async function dropSchema(schema: string): Promise<void> {
   const client = new Client({ connectionString: PG_URL });
   await client.connect();
   await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await client.end();
 }
 
-async function deleteStreams(prefix: string): Promise<void> {
+export async function deleteStreams(prefix: string): Promise<void> {
   const { connect } = await import('@nats-io/transport-node');
   const { jetstreamManager } = await import('@nats-io/jetstream');
   const nc = await connect({ servers: NATS_URL });
