@@ -2,6 +2,11 @@
  * Reads BPMN XML with bpmn-moddle and the Zeebe descriptor. Turns what moddle reports (a fatal error, or
  * warnings in lax mode) into problems with line and column, and finds the line of every element id, which
  * moddle does not keep.
+ *
+ * Hostile XML: a DOCTYPE (or ENTITY) declaration is a deploy problem before the XML reaches the parser.
+ * saxen, under bpmn-moddle, reads no DTD and expands no entity (`&xxe;` stays literal text, nothing is read
+ * from disk or network), but refusing the declaration outright keeps it that way whatever the parser does
+ * in a later version, and says plainly why instead of a puzzling "non-whitespace outside of root node".
  */
 import type { Problem } from '../errors';
 import { createModdle, type ModdleElement, type ModdleParseResult, type ModdleWarning } from './moddle';
@@ -26,6 +31,19 @@ export async function parseDefinitions(xml: string): Promise<ParsedDefinitions> 
   const lines = lineIndex(xml);
   const ids = idLines(xml, lines);
   const lineOf = (id: string | undefined) => (id === undefined ? undefined : ids.get(id));
+
+  const declaration = findDeclaration(xml);
+  if (declaration) {
+    const line = lineAt(lines, declaration.offset);
+    const column = declaration.offset - lines[line - 1] + 1;
+    const problems: Problem[] = [{
+      code: DeployProblem.XML_DOCTYPE,
+      line,
+      column,
+      message: `The XML has a <!${declaration.kind}> declaration at line ${line}, column ${column}: BPMN needs none, and Baton refuses DTDs and entity declarations (they can read files or expand without end). Remove it`,
+    }];
+    return { elementsById: {}, problems, warnings: [], lineOf };
+  }
 
   let result: ModdleParseResult;
   try {
@@ -104,6 +122,15 @@ function warningProblem(
         : `<${tag}>${at} is not known to Baton and is ignored (${nested})`,
     },
   };
+}
+
+/** The first `<!DOCTYPE` or `<!ENTITY` outside comments and CDATA sections, if any. */
+function findDeclaration(xml: string): { kind: 'DOCTYPE' | 'ENTITY'; offset: number } | undefined {
+  const pattern = /<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!(DOCTYPE|ENTITY)/gi;
+  for (let match = pattern.exec(xml); match; match = pattern.exec(xml)) {
+    if (match[1]) return { kind: match[1].toUpperCase() as 'DOCTYPE' | 'ENTITY', offset: match.index };
+  }
+  return undefined;
 }
 
 function firstLine(text: string): string {
