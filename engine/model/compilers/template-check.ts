@@ -56,17 +56,28 @@ export async function checkTemplate(node: ModdleElement, bound: BoundValues, con
     context.problem(
       DeployProblem.TEMPLATE_WITHDRAWN,
       node,
-      `${describe(node)} uses element template '${id}' version ${template.version ?? '-'}, which was withdrawn from the catalog: upgrade the task to another version in the modeler`,
+      `${describe(node)} uses element template '${id}' version ${template.version ?? '-'}, which was withdrawn from the catalog${reason(metadata.withdrawn)}: upgrade the task to another version in the modeler`,
     );
   } else if (metadata.deprecated) {
     context.warning(
       DeployWarning.TEMPLATE_DEPRECATED,
       node,
-      `${describe(node)} uses element template '${id}' version ${template.version ?? '-'}, which is deprecated: plan to upgrade the task in the modeler`,
+      `${describe(node)} uses element template '${id}' version ${template.version ?? '-'}, which is deprecated${reason(metadata.deprecated)}: plan to upgrade the task${replacement(metadata.deprecated)} in the modeler`,
     );
   }
   checkRequiredBindings(node, template, bound, context);
   return ref;
+}
+
+/** The catalog's message of a status (`{ message }`), as ` (message)`. */
+function reason(status: unknown): string {
+  const message = typeof status === 'object' && status !== null ? (status as { message?: unknown }).message : undefined;
+  return typeof message === 'string' && message !== '' ? ` (${message})` : '';
+}
+
+function replacement(status: unknown): string {
+  const version = typeof status === 'object' && status !== null ? (status as { replacementVersion?: unknown }).replacementVersion : undefined;
+  return typeof version === 'number' ? ` to version ${version}` : '';
 }
 
 function checkRequiredBindings(node: ModdleElement, template: ElementTemplate, bound: BoundValues, context: CompileContext): void {
