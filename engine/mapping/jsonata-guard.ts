@@ -12,6 +12,14 @@
  * jsonata optimises tail calls, so a tail-recursive endless loop such as
  * `( $f := function($x){ $f($x) }; $f(1) )` runs at constant depth: the time budget stops it. A
  * recursion that is not in tail position (`1 + $f($x)`) grows the depth and meets the depth limit.
+ *
+ * Size: every intermediate string or array longer than the output limit stops the evaluation where it
+ * is made (a doubling string, a `[1..10000000]` range), and the final result's JSON must fit the limit
+ * too (default 1 MiB, as a process instance's variables).
+ *
+ * JSONata is a closed language: paths read own properties of the input only (no `constructor`, no
+ * `__proto__`), there is no `process` or `require`, and `$eval` evaluates JSONata (under this same guard),
+ * never JavaScript. test/reliability/jsonata-hostile.test.ts proves it.
  */
 import jsonata from 'jsonata';
 import { ExpressionError } from '../errors';
@@ -19,6 +27,7 @@ import type { CompiledExpression, MappingSource } from './expression';
 
 export const DEFAULT_TIMEOUT_MS = 100;
 export const DEFAULT_MAX_DEPTH = 500;
+export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 
 export interface GuardOptions {
   /** Wall-clock budget of one evaluation, in milliseconds (default 100). */
@@ -28,6 +37,9 @@ export interface GuardOptions {
    * an array or object constructor concurrently, so their open calls add up.
    */
   readonly maxDepth?: number;
+  /** Most bytes of JSON the result may take, and most characters (or items) of any string (or array)
+   *  made on the way (default 1 MiB). */
+  readonly maxOutputBytes?: number;
 }
 
 /** What `$bpmnError(code, message)` returns; a worker or an errorExpression hands it back as a BPMN error. */
@@ -38,7 +50,16 @@ export interface BpmnErrorValue {
 
 /** Thrown inside jsonata by the hooks; turned into an ExpressionError by evaluate. */
 class GuardViolation {
-  constructor(readonly limit: 'time' | 'depth', readonly value: number) {}
+  /** What went wrong; also what `$eval` shows when the violation happens inside the JSONata it evaluates. */
+  readonly message: string;
+  constructor(readonly limit: 'time' | 'depth' | 'size', readonly value: number) {
+    this.message =
+      limit === 'time'
+        ? `JSONata expression exceeded its time budget of ${value} ms: check for an endless loop or a very large range`
+        : limit === 'depth'
+          ? `JSONata expression exceeded its evaluation depth limit of ${value}: check for a recursive function that never ends`
+          : `JSONata expression result exceeded the size limit of ${value} bytes: check for a very large range or a string that keeps growing`;
+  }
 }
 
 /** Per-evaluation guard state, keyed by jsonata's evaluation root frame (`environment.base`). */
@@ -80,6 +101,7 @@ function bpmnError(code: unknown, message?: unknown): BpmnErrorValue {
 export function compileExpression(text: string, options: GuardOptions = {}): CompiledExpression {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
 
   let compiled: jsonata.Expression;
   try {
@@ -119,10 +141,12 @@ export function compileExpression(text: string, options: GuardOptions = {}): Com
     if (isCall(node)) state.depth++;
     check(state);
   });
-  assign(Symbol.for('jsonata.__evaluate_exit'), (node: JsonataNode, _input: unknown, environment: JsonataEnvironment) => {
+  assign(Symbol.for('jsonata.__evaluate_exit'), (node: JsonataNode, _input: unknown, environment: JsonataEnvironment, result: unknown) => {
     const state = stateOf(environment);
     if (!state) return;
     if (isCall(node)) state.depth--;
+    // A string of n characters or an array of n items takes at least n bytes of JSON.
+    if ((typeof result === 'string' || Array.isArray(result)) && result.length > maxOutputBytes) throw new GuardViolation('size', maxOutputBytes);
     check(state);
   });
   compiled.registerFunction('bpmnError', bpmnError, '<ss?:o>');
@@ -130,24 +154,22 @@ export function compileExpression(text: string, options: GuardOptions = {}): Com
   return {
     text,
     async evaluate(input: unknown, bindings?: Record<string, unknown>): Promise<unknown> {
+      let result: unknown;
       try {
-        return toPlainJson(await compiled.evaluate(input, bindings));
+        result = toPlainJson(await compiled.evaluate(input, bindings));
       } catch (error) {
         throw toExpressionError(error, text);
       }
+      const size = result === undefined ? 0 : jsonBytes(result, maxOutputBytes);
+      if (size > maxOutputBytes) throw toExpressionError(new GuardViolation('size', maxOutputBytes), text);
+      return result;
     },
   };
 }
 
 function toExpressionError(error: unknown, text: string): ExpressionError {
   if (error instanceof ExpressionError) return error;
-  if (error instanceof GuardViolation) {
-    const message =
-      error.limit === 'time'
-        ? `JSONata expression exceeded its time budget of ${error.value} ms: check for an endless loop or a very large range`
-        : `JSONata expression exceeded its evaluation depth limit of ${error.value}: check for a recursive function that never ends`;
-    return new ExpressionError(message, text);
-  }
+  if (error instanceof GuardViolation) return new ExpressionError(error.message, text);
   if (isJsonataFailure(error)) {
     const where = error.position !== undefined ? ` at position ${error.position}` : '';
     return new ExpressionError(`JSONata expression failed${where}: ${error.message ?? error.code}`, text, error.position, {
@@ -187,6 +209,37 @@ export function toPlainJson(value: unknown, ancestors: Set<object> = new Set()):
   }
   ancestors.delete(value);
   return out;
+}
+
+/**
+ * The UTF-8 size of a plain JSON value's serialisation; stops counting (and returns more than `limit`)
+ * as soon as the limit is passed, so a huge value costs no more than the limit to measure.
+ */
+export function jsonBytes(value: unknown, limit = Number.POSITIVE_INFINITY): number {
+  let total = 0;
+  const visit = (item: unknown): void => {
+    if (total > limit) return;
+    if (item === null || item === undefined) total += 4;
+    else if (typeof item === 'string') total += item.length > limit ? item.length : Buffer.byteLength(JSON.stringify(item));
+    else if (typeof item === 'number' || typeof item === 'boolean') total += String(item).length;
+    else if (Array.isArray(item)) {
+      total += 2 + Math.max(0, item.length - 1);
+      for (const member of item) {
+        visit(member);
+        if (total > limit) return;
+      }
+    } else if (typeof item === 'object') {
+      const entries = Object.entries(item as Record<string, unknown>);
+      total += 2 + Math.max(0, entries.length - 1);
+      for (const [key, member] of entries) {
+        total += Buffer.byteLength(JSON.stringify(key)) + 1;
+        visit(member);
+        if (total > limit) return;
+      }
+    }
+  };
+  visit(value);
+  return total;
 }
 
 function isJsonataFunction(value: object): boolean {
