@@ -7,6 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ErrorCode, BatonError, type Problem } from '../engine/errors';
 import type { TemplateCatalog } from './catalog';
+import { checkContracts } from './contract-schema';
 import type { ElementTemplate } from './element-template';
 import { filterTemplates, type TemplateFilter } from './search';
 import { checkBatonRules, validateTemplate } from './template-schema';
@@ -93,7 +94,7 @@ export async function readTemplates(file: string): Promise<ElementTemplate[]> {
   const problems = validateTemplate(json);
   if (problems.length === 0) {
     const templates = Array.isArray(json) ? (json as ElementTemplate[]) : [json as ElementTemplate];
-    templates.forEach((template, index) => problems.push(...checkBatonRules(template, Array.isArray(json) ? `/${index}` : '')));
+    templates.forEach((template, index) => problems.push(...checkBatonRules(template, Array.isArray(json) ? `/${index}` : ''), ...checkContracts(template, Array.isArray(json) ? `/${index}` : '')));
     if (problems.length === 0) return templates;
   }
   throw new CatalogLoadError(

@@ -8,18 +8,22 @@ import { createJob, removeJob } from '../behaviors/job';
 import { leaveElement } from '../behaviors/state-transition';
 import { expressionFailure, mapInputs, mapOutputs } from '../behaviors/variable-mapping';
 import { Intent } from '../runtime/intents';
-import type { Variables } from '../runtime/instance-state';
-import type { ElementProcessor } from './element-processor';
+import { IncidentType, type Variables } from '../runtime/instance-state';
+import type { ElementProcessor, Failure } from './element-processor';
 
 export const jobWorkerTaskProcessor: ElementProcessor<JobWorkerElement> = {
   async onActivate(ctx, element, instance) {
     const inputs = await mapInputs(element.id, element.inputs, ctx.state.variables);
     if (!inputs.ok) return inputs.failure;
+    const broken = contractFailure(element, 'input', inputs.variables);
+    if (broken) return broken;
     createJob(ctx, element, instance, inputs.variables);
     return undefined;
   },
 
   async onComplete(ctx, element, instance, result) {
+    const broken = contractFailure(element, 'result', result);
+    if (broken) return broken;
     if (element.errorExpression) {
       let thrown: unknown;
       try {
@@ -60,6 +64,20 @@ export const jobWorkerTaskProcessor: ElementProcessor<JobWorkerElement> = {
     if (job) removeJob(ctx, job, Intent.JOB_CANCELED);
   },
 };
+
+/** An incident naming every field that breaks the template's input or result schema; undefined when it holds. */
+function contractFailure(element: JobWorkerElement, which: 'input' | 'result', value: Variables): Failure | undefined {
+  const check = which === 'input' ? element.inputContract : element.resultContract;
+  const problems = check?.(value) ?? [];
+  if (problems.length === 0) return undefined;
+  const template = element.template ? `template '${element.template.id}' version ${element.template.version ?? '-'}` : 'its template';
+  const what = which === 'input' ? `The mapped input of '${element.id}'` : `The answer to '${element.id}'`;
+  const fix = which === 'input' ? 'fix the variables or the input mapping, then resolve the incident' : 'the service answered outside its contract: fix the service, then resolve the incident';
+  return {
+    type: IncidentType.CONTRACT_VIOLATION,
+    message: `${what} breaks the ${which} schema of ${template}: ${problems.map((p) => p.message).join('; ')}; ${fix}`,
+  };
+}
 
 /** errorExpression yields nothing for success, or `{ code, message }` (what `$bpmnError()` builds). */
 function asBpmnError(value: unknown): { code: string; message?: string } | undefined {

@@ -2,6 +2,7 @@
  * The executable model: what a BPMN process compiles into at deploy time. The runtime reads only this;
  * it never touches XML, moddle objects or the catalog after deploy.
  */
+import type { ContractCheck } from '../../catalog/contract-schema';
 import type { CompiledExpression, VariableMapping } from '../mapping/expression';
 
 export const ElementKind = {
@@ -67,6 +68,10 @@ export interface JobWorkerElement extends ElementBase {
   readonly retryBackoffMs: number;
   readonly jobTimeoutMs: number;
   readonly template?: TemplateRef;
+  /** The template's operation contract (metadata.inputSchema): checked on the mapped input before the job is published. */
+  readonly inputContract?: ContractCheck;
+  /** The template's operation contract (metadata.resultSchema): checked on the answer before it is mapped. */
+  readonly resultContract?: ContractCheck;
 }
 
 export interface UserTaskElement extends ElementBase {

@@ -61,6 +61,8 @@ export const IncidentType = {
   UNHANDLED_ERROR: 'UNHANDLED_ERROR',
   EXPRESSION: 'EXPRESSION',
   CONDITION: 'CONDITION',
+  /** A job's mapped input or its answer breaks the operation contract (template metadata.inputSchema / resultSchema). */
+  CONTRACT_VIOLATION: 'CONTRACT_VIOLATION',
 } as const;
 export type IncidentType = (typeof IncidentType)[keyof typeof IncidentType];
 

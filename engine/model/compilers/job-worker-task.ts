@@ -9,6 +9,8 @@ import { attr, extension, list, type ModdleElement } from '../moddle';
 import { DeployProblem } from '../problem-codes';
 import { compileMappings } from './io-mapping';
 import { checkTemplate } from './template-check';
+import { compileContract, type ContractCheck } from '../../../catalog/contract-schema';
+import type { TemplateRef } from '../executable';
 
 /** Retries when zeebe:taskDefinition sets none (Zeebe's default). */
 export const DEFAULT_RETRIES = 3;
@@ -49,6 +51,7 @@ export function jobWorkerCompiler(kind: JobWorkerKind) {
     );
     const jobTimeoutMs = context.duration(headers[Headers.JOB_TIMEOUT] ?? DEFAULT_JOB_TIMEOUT, node, `the ${Headers.JOB_TIMEOUT} header`);
     const template = await checkTemplate(node, { taskType, inputs: list(extension(node, 'zeebe:IoMapping'), 'inputParameters'), headers }, context);
+    const contracts = template ? await compileContracts(template, context) : {};
 
     if (context.problems.length > problemsBefore || taskType === undefined || retryBackoffMs === undefined || jobTimeoutMs === undefined) {
       return undefined;
@@ -67,6 +70,7 @@ export function jobWorkerCompiler(kind: JobWorkerKind) {
       retryBackoffMs,
       jobTimeoutMs,
       ...(template !== undefined && { template }),
+      ...contracts,
     };
   };
 }
@@ -120,4 +124,23 @@ function optionalExpression(value: string | undefined, node: ModdleElement, cont
   if (value === undefined || value.trim() === '' || value.trim() === '=') return undefined;
   const text = value.startsWith('=') ? value.slice(1) : value;
   return context.expression(text, node, what);
+}
+
+/**
+ * The operation contract of the task's template version (metadata.inputSchema / resultSchema), compiled
+ * once here. Read also when a stored definition is compiled again, so contracts hold after a restart.
+ * Published templates passed the same compile, so a schema that fails here is skipped.
+ */
+async function compileContracts(ref: TemplateRef, context: CompileContext): Promise<{ inputContract?: ContractCheck; resultContract?: ContractCheck }> {
+  const template = await context.catalog.get(ref.id, ref.version).catch(() => undefined);
+  const metadata = template?.metadata;
+  if (!metadata) return {};
+  const compiled: { inputContract?: ContractCheck; resultContract?: ContractCheck } = {};
+  try {
+    if (metadata.inputSchema !== undefined) compiled.inputContract = compileContract(metadata.inputSchema);
+    if (metadata.resultSchema !== undefined) compiled.resultContract = compileContract(metadata.resultSchema);
+  } catch {
+    return {};
+  }
+  return compiled;
 }
