@@ -2,12 +2,12 @@
  * Jobs: created when a job-worker task is entered, offered on the bus through the outbox, offered again
  * after a back-off or a timeout, withdrawn when the task is left another way.
  */
-import { randomBytes } from 'node:crypto';
 import type { JobWorkerElement } from '../model/executable';
 import { Header, PROTOCOL_VERSION, type BusHeaders, type JobMessage } from '../bus/protocol';
 import type { InstanceContext } from '../runtime/instance-context';
 import { JobState, type ElementInstance, type JobRecord, type Variables } from '../runtime/instance-state';
 import { Intent } from '../runtime/intents';
+import { randomHex } from '../runtime/keys';
 
 export function createJob(ctx: InstanceContext, element: JobWorkerElement, instance: ElementInstance, variables: Variables): JobRecord {
   const job: JobRecord = {
@@ -72,6 +72,6 @@ export function removeJob(ctx: InstanceContext, job: JobRecord, intent: typeof I
 function jobHeaders(ctx: InstanceContext): BusHeaders {
   return {
     ...ctx.state.headers,
-    [Header.TRACEPARENT]: `00-${ctx.state.traceId}-${randomBytes(8).toString('hex')}-01`,
+    [Header.TRACEPARENT]: `00-${ctx.state.traceId}-${randomHex(8)}-01`,
   };
 }

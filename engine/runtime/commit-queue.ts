@@ -10,6 +10,7 @@ import type { HistoryRecord, InstanceState } from './instance-state';
 import { newRootKey } from './keys';
 
 interface PendingStep {
+  /** The live state until a later step is about to change it (see `beforeChange`), then a copy. */
   instance: InstanceState;
   history: HistoryRecord[];
   outbox: OutboxEntry[];
@@ -26,6 +27,8 @@ export interface CommitQueueOptions {
 
 export class CommitQueue {
   private pending: PendingStep[] = [];
+  /** Submitted steps not yet taken into a commit whose `instance` is still the live state, by instance key. */
+  private readonly live = new Map<string, PendingStep>();
   private published: string[] = [];
   private flushing: Promise<void> | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -38,14 +41,29 @@ export class CommitQueue {
     private readonly options: CommitQueueOptions = { maxBatch: 1000, idleFlushMs: 200 },
   ) {}
 
-  /** Resolves once the step is durable. The snapshot is taken now, so later steps cannot leak into it. */
+  /**
+   * Resolves once the step is durable. The state is not copied now: the commit serialises it when it is
+   * written, unless a later step is about to change it first, which must call `beforeChange` (copy on
+   * write), so later steps cannot leak into this one. Most steps are written before their instance changes
+   * again (the next step waits for an answer to a job this commit publishes), so most are never copied.
+   */
   submit(instance: InstanceState, history: HistoryRecord[], messages: OutboxMessage[]): Promise<void> {
     if (this.stopped) return Promise.reject(new Error('the engine is stopping'));
     const outbox = messages.map((message) => ({ id: newRootKey(), message }));
     return new Promise<void>((done, failed) => {
-      this.pending.push({ instance: structuredClone(instance), history, outbox, done, failed });
+      const step: PendingStep = { instance, history, outbox, done, failed };
+      this.live.set(instance.key, step);
+      this.pending.push(step);
       this.schedule();
     });
+  }
+
+  /** A step is about to change the instance: a submitted step of it not yet written keeps a copy of its state. */
+  beforeChange(instanceKey: string): void {
+    const step = this.live.get(instanceKey);
+    if (!step) return;
+    this.live.delete(instanceKey);
+    step.instance = structuredClone(step.instance);
   }
 
   markPublished(ids: string[]): void {
@@ -92,9 +110,21 @@ export class CommitQueue {
 
   private async write(steps: PendingStep[], published: string[]): Promise<void> {
     const latest = new Map<string, InstanceState>();
-    for (const step of steps) latest.set(step.instance.key, step.instance);
+    for (const step of steps) {
+      latest.set(step.instance.key, step.instance);
+      if (this.live.get(step.instance.key) === step) this.live.delete(step.instance.key);
+    }
+    // Serialised here, synchronously: a live state may change again once this method awaits. The instances
+    // handed over are top-level copies, so the columns the stores read from them are fixed now too.
+    const instances: InstanceState[] = [];
+    const documents: string[] = [];
+    for (const state of latest.values()) {
+      instances.push({ ...state, incidents: { ...state.incidents } });
+      documents.push(JSON.stringify(state));
+    }
     const batch: CommitBatch = {
-      instances: [...latest.values()],
+      instances,
+      documents,
       history: steps.flatMap((step) => step.history),
       outbox: steps.flatMap((step) => step.outbox),
       published,

@@ -2,7 +2,6 @@
  * The engine: owns the active instances, runs every change of one instance as a serial step, commits each
  * step's state, history and outbox together (group commit), and takes answers from the bus.
  */
-import { randomBytes } from 'node:crypto';
 import type { TemplateCatalog } from '../../catalog/catalog';
 import type { Bus, Subscription } from '../bus/bus';
 import { validateAnswer } from '../bus/answer-schema';
@@ -28,7 +27,7 @@ import {
 } from './instance-state';
 import { Intent } from './intents';
 import { JobTimers } from './job-timers';
-import { instanceKeyOf, newRootKey } from './keys';
+import { instanceKeyOf, newRootKey, randomHex } from './keys';
 import { OutboxPublisher } from './outbox-publisher';
 import { drain, runActivation, terminate } from './step-processor';
 
@@ -52,6 +51,17 @@ export interface StartInstanceRequest {
   headers?: Record<string, string>;
 }
 
+/** An instance that ended (completed or canceled), told to `onInstanceEnded` listeners once its end is committed. */
+export interface InstanceEnded {
+  key: string;
+  bpmnProcessId: string;
+  status: Exclude<InstanceStatus, typeof InstanceStatus.ACTIVE>;
+  startedAt: number;
+  endedAt: number;
+}
+
+export type InstanceEndedListener = (ended: InstanceEnded) => void;
+
 export class Engine {
   readonly definitions: DefinitionRegistry;
   private readonly instances = new Map<string, InstanceState>();
@@ -61,6 +71,7 @@ export class Engine {
   private readonly timers: JobTimers;
   private answers: Subscription | undefined;
   private readonly logger: Logger;
+  private readonly endedListeners = new Set<InstanceEndedListener>();
 
   private constructor(private readonly options: EngineOptions) {
     this.logger = options.logger;
@@ -125,7 +136,7 @@ export class Engine {
       startedAt: Date.now(),
       variables: { ...request.variables },
       headers: { ...request.headers },
-      traceId: randomBytes(16).toString('hex'),
+      traceId: randomHex(16),
       elements: {},
       joins: {},
       jobs: {},
@@ -312,6 +323,25 @@ export class Engine {
     }
   }
 
+  /** Calls `listener` in this process whenever an instance ends here, after its end is committed. Returns
+   *  a function that removes the listener. */
+  onInstanceEnded(listener: InstanceEndedListener): () => void {
+    this.endedListeners.add(listener);
+    return () => this.endedListeners.delete(listener);
+  }
+
+  private tellEnded(state: InstanceState): void {
+    if (state.status === InstanceStatus.ACTIVE) return;
+    const ended: InstanceEnded = { key: state.key, bpmnProcessId: state.bpmnProcessId, status: state.status, startedAt: state.startedAt, endedAt: state.endedAt ?? Date.now() };
+    for (const listener of this.endedListeners) {
+      try {
+        listener(ended);
+      } catch (error) {
+        this.logger.warn({ err: error, instanceKey: state.key }, 'an instance-ended listener threw');
+      }
+    }
+  }
+
   // ---- the step: one serial change of one instance
 
   /**
@@ -325,6 +355,7 @@ export class Engine {
     const queued = previous.then(() => turn);
     this.queues.set(key, queued);
     let committed: Promise<void> | undefined;
+    let ended: InstanceState | undefined;
     try {
       await previous;
       const state = this.instances.get(key);
@@ -334,6 +365,7 @@ export class Engine {
         throw new NotFoundError(what, key);
       }
       const ctx = new InstanceContext(state, await this.definitions.process(state.definitionKey));
+      this.commits.beforeChange(key);
       try {
         await change(ctx);
         await drain(ctx);
@@ -345,7 +377,10 @@ export class Engine {
       committed = this.commits.submit(state, ctx.history, ctx.outbox);
       for (const jobKey of ctx.canceledTimers) this.timers.cancel(jobKey);
       for (const timer of ctx.timers) this.timers.arm(timer.jobKey, timer.dueAt);
-      if (state.status !== InstanceStatus.ACTIVE) this.instances.delete(key);
+      if (state.status !== InstanceStatus.ACTIVE) {
+        this.instances.delete(key);
+        if (this.endedListeners.size > 0) ended = state;
+      }
       if (this.options.elementEvents) this.publishElementEvents(ctx);
     } finally {
       release();
@@ -357,6 +392,7 @@ export class Engine {
       this.evict(key, error);
       throw error;
     }
+    if (ended) this.tellEnded(ended);
   }
 
   /** A step failed half-way (a bug or a failed commit): forget the in-memory state, reload it from the store. */

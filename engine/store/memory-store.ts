@@ -2,7 +2,9 @@
  * The in-memory twin of the SQL stores, for unit tests and the in-memory benchmark mode. Same semantics:
  * a commit applies whole or not at all (duplicate history positions or outbox ids fail it), definitions are
  * unique by key and by (bpmnProcessId, version), records are copied on write and on read so callers cannot
- * alias the stored state.
+ * alias the stored state. Instances and history records are kept as JSON text (the copy on write is the
+ * serialisation, the copy on read the parse): a store holding hundreds of thousands of records then costs the
+ * garbage collector a string each, not a graph of objects.
  */
 import { ConflictError, StoreError } from '../errors';
 import type { HistoryRecord, InstanceState } from '../runtime/instance-state';
@@ -11,8 +13,9 @@ import type { CommitBatch, DefinitionRecord, InstanceFilter, InstanceSummary, Ou
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   private readonly definitions = new Map<string, DefinitionRecord>();
-  private readonly instances = new Map<string, InstanceState>();
-  private readonly histories = new Map<string, Map<number, HistoryRecord>>();
+  private readonly instances = new Map<string, StoredInstance>();
+  /** Instance key -> position -> the record's JSON. */
+  private readonly histories = new Map<string, Map<number, string>>();
   /** Insertion order is commit order. */
   private readonly outbox = new Map<string, OutboxEntry>();
   private closed = false;
@@ -78,13 +81,17 @@ export class MemoryStore implements Store {
       }
       outboxIds.add(e.id);
     }
-    const copy = structuredClone({ instances: batch.instances, history: batch.history, outbox: batch.outbox });
-    for (const s of copy.instances) this.instances.set(s.key, s);
-    for (const h of copy.history) {
-      let history = this.histories.get(h.instanceKey);
-      if (!history) this.histories.set(h.instanceKey, (history = new Map()));
-      history.set(h.position, h);
-    }
+    // Serialise everything before changing anything (JSON.stringify throws on what JSON cannot hold).
+    const instances = batch.instances.map((s, i): StoredInstance => ({ summary: summary(s), document: batch.documents?.[i] ?? JSON.stringify(s) }));
+    const history = batch.history.map((h) => JSON.stringify(h));
+    const outbox = structuredClone(batch.outbox);
+    for (const s of instances) this.instances.set(s.summary.key, s);
+    batch.history.forEach((h, i) => {
+      let records = this.histories.get(h.instanceKey);
+      if (!records) this.histories.set(h.instanceKey, (records = new Map()));
+      records.set(h.position, history[i]);
+    });
+    const copy = { outbox };
     for (const e of copy.outbox) if (!published.has(e.id)) this.outbox.set(e.id, e);
     for (const id of published) this.outbox.delete(id);
   }
@@ -92,20 +99,21 @@ export class MemoryStore implements Store {
   async loadActiveInstances(): Promise<InstanceState[]> {
     this.assertOpen();
     return [...this.instances.values()]
-      .filter((s) => s.status === 'ACTIVE')
-      .sort((a, b) => a.startedAt - b.startedAt || compare(a.key, b.key))
-      .map((s) => structuredClone(s));
+      .filter((s) => s.summary.status === 'ACTIVE')
+      .sort((a, b) => a.summary.startedAt - b.summary.startedAt || compare(a.summary.key, b.summary.key))
+      .map((s) => JSON.parse(s.document) as InstanceState);
   }
 
   async getInstance(key: string): Promise<InstanceState | null> {
     this.assertOpen();
     const s = this.instances.get(key);
-    return s ? structuredClone(s) : null;
+    return s ? (JSON.parse(s.document) as InstanceState) : null;
   }
 
   async listInstances(filter: InstanceFilter): Promise<InstanceSummary[]> {
     this.assertOpen();
     return [...this.instances.values()]
+      .map((s) => s.summary)
       .filter(
         (s) =>
           (filter.status === undefined || s.status === filter.status) &&
@@ -114,14 +122,14 @@ export class MemoryStore implements Store {
       )
       .sort((a, b) => b.startedAt - a.startedAt || compare(b.key, a.key))
       .slice(filter.offset, filter.offset + filter.limit)
-      .map(summary);
+      .map((s) => ({ ...s }));
   }
 
   async history(instanceKey: string): Promise<HistoryRecord[]> {
     this.assertOpen();
     const history = this.histories.get(instanceKey);
     if (!history) return [];
-    return [...history.values()].sort((a, b) => a.position - b.position).map((h) => structuredClone(h));
+    return [...history.entries()].sort((a, b) => a[0] - b[0]).map(([, h]) => JSON.parse(h) as HistoryRecord);
   }
 
   async pendingOutbox(): Promise<OutboxEntry[]> {
@@ -140,6 +148,12 @@ export class MemoryStore implements Store {
   private assertOpen(): void {
     if (this.closed) throw new StoreError('The memory store is closed');
   }
+}
+
+interface StoredInstance {
+  summary: InstanceSummary;
+  /** The state's JSON. */
+  document: string;
 }
 
 /** Binary string order, as the SQL stores compare keys. */

@@ -129,7 +129,7 @@ export function parseState(text: string, key: string): InstanceState {
   return parseJson<InstanceState>(text, `state of instance '${key}'`);
 }
 
-export function instanceValues(s: InstanceState): InstanceValues {
+export function instanceValues(s: InstanceState, document?: string): InstanceValues {
   return [
     s.key,
     s.definitionKey,
@@ -139,7 +139,7 @@ export function instanceValues(s: InstanceState): InstanceValues {
     Object.keys(s.incidents).length,
     s.startedAt,
     s.endedAt ?? null,
-    JSON.stringify(s),
+    document ?? JSON.stringify(s),
   ];
 }
 
@@ -182,11 +182,11 @@ export interface PreparedBatch {
 }
 
 export function prepareBatch(batch: CommitBatch): PreparedBatch {
-  const latest = new Map<string, InstanceState>();
-  for (const state of batch.instances) latest.set(state.key, state);
+  const latest = new Map<string, InstanceValues>();
+  batch.instances.forEach((state, i) => latest.set(state.key, instanceValues(state, batch.documents?.[i])));
   const published = new Set(batch.published);
   return {
-    instances: [...latest.values()].map(instanceValues),
+    instances: [...latest.values()],
     history: batch.history.map(historyValues),
     outbox: batch.outbox.filter((e) => !published.has(e.id)).map((e): OutboxValues => [e.id, JSON.stringify(e.message)]),
     published: [...published],

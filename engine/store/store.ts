@@ -33,8 +33,10 @@ export interface OutboxEntry {
 
 /** Everything one group commit writes, in one transaction. */
 export interface CommitBatch {
-  /** Insert or replace, by key. */
+  /** Insert or replace, by key. Read by `commit` before it first awaits (the caller may change them after). */
   instances: InstanceState[];
+  /** When given, `JSON.stringify(instances[i])` for each i: stores use it instead of serialising again. */
+  documents?: string[];
   history: HistoryRecord[];
   outbox: OutboxEntry[];
   /** Outbox ids already published, to delete. */
