@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { CatalogService } from '../../catalog/catalog-service';
 import { MemoryCatalogStore } from '../../catalog/catalog-store';
 import { loadEmbeddedCatalog } from '../../catalog/embedded-catalog';
+import { RemoteCatalog } from '../../catalog/remote-catalog';
 import { startHttpJsonService } from '../../integrations/http-json/http-json-service';
 import { AccessControl, MemoryKeyStore } from '../access';
 import { createApp } from '../api/app';
@@ -45,8 +46,9 @@ export async function startBaton(config: BatonConfig, logger: Logger = createLog
     if (database) stops.push(() => database.close());
     const access = new AccessControl(database ? new SqlKeyStore(database) : new MemoryKeyStore(), { anonymousRead: config.anonymousRead });
     const adminKey = await access.ensureAdminKey(config.adminKey);
-    const catalog = new CatalogService(database ? new SqlCatalogStore(database) : new MemoryCatalogStore(), logger);
-    await catalog.seed((await loadEmbeddedCatalog(config.templatesDir)).all());
+    const catalogService = config.catalogUrl ? undefined : new CatalogService(database ? new SqlCatalogStore(database) : new MemoryCatalogStore(), logger);
+    if (catalogService) await catalogService.seed((await loadEmbeddedCatalog(config.templatesDir)).all());
+    const catalog = catalogService ?? new RemoteCatalog(config.catalogUrl!, { key: config.catalogKey });
     const bus: Bus = config.natsUrl
       ? await connectNatsBus({ servers: config.natsUrl, prefix: config.subjectPrefix, name: 'baton-engine', logger, ackWaitMs: config.natsAckWaitMs, ...config.nats })
       : new InProcessBus();
@@ -57,7 +59,7 @@ export async function startBaton(config: BatonConfig, logger: Logger = createLog
       const service = await startHttpJsonService(bus, { logger });
       stops.push(() => service.stop());
     }
-    const app = createApp({ engine, store, bus, catalog, catalogAdmin: catalog, access, logger, version: process.env.npm_package_version });
+    const app = createApp({ engine, store, bus, catalog, catalogAdmin: catalogService, access, logger, version: process.env.npm_package_version });
     const server = await new Promise<Server>((resolve, reject) => {
       const listening = app.listen(config.port, config.host, () => resolve(listening));
       listening.once('error', reject);
