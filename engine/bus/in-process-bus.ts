@@ -8,7 +8,7 @@ import { BusError } from '../errors';
 import { createLogger, type Logger } from '../logger';
 import type { Bus, BusHandler, BusHealth, ConsumeOptions, Subscription } from './bus';
 import { assertConcurrency, assertTaskType, InFlight, redeliveryDelay, stampHeaders } from './delivery';
-import type { BusHeaders, EngineEvent, JobAnswer, JobMessage } from './protocol';
+import { PROTOCOL_VERSION, type BusHeaders, type EngineEvent, type JobAnswer, type JobMessage } from './protocol';
 
 export interface InProcessBusOptions {
   /** First delay before a rejected delivery is offered again (doubles per delivery, capped at 30 s). Default 100 ms. */
@@ -76,7 +76,22 @@ class WorkQueue {
 
   private run(member: Member, delivery: Delivery): void {
     delivery.count++;
-    const payload: unknown = JSON.parse(delivery.body);
+    // As on NATS: a body that is not JSON, or not of this protocol version, is logged and dropped (a throw
+    // here used to lose the slot and break the dispatch loop of every later delivery).
+    let payload: unknown;
+    try {
+      payload = JSON.parse(delivery.body);
+    } catch (err) {
+      this.host.logger.error({ queue: this.name, err }, 'message is not JSON; dropped');
+      member.inFlight.release();
+      return;
+    }
+    const version = (payload as { protocol?: unknown } | null)?.protocol;
+    if (version !== PROTOCOL_VERSION) {
+      this.host.logger.error({ queue: this.name, protocol: version }, `message is not protocol ${PROTOCOL_VERSION}; dropped`);
+      member.inFlight.release();
+      return;
+    }
     Promise.resolve()
       .then(() => member.handler(payload, { ...delivery.headers }))
       .then(
