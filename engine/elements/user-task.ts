@@ -29,11 +29,11 @@ export const userTaskProcessor: ElementProcessor<UserTaskElement> = {
   async onComplete(ctx, element, instance, result) {
     const outputs = await mapOutputs(element.id, element.outputs, result, ctx.state.variables);
     if (!outputs.ok) return outputs.failure;
+    ctx.setVariables(outputs.variables); // first: it throws, changing nothing, when the variables would be too large
     if (instance.userTaskKey) {
       delete ctx.state.userTasks[instance.userTaskKey];
       ctx.record(Intent.USER_TASK_COMPLETED, instance, { userTaskKey: instance.userTaskKey });
     }
-    ctx.setVariables(outputs.variables);
     leaveElement(ctx, instance, element.outgoing);
     return undefined;
   },

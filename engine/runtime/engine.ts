@@ -8,13 +8,14 @@ import { validateAnswer } from '../bus/answer-schema';
 import { AnswerKind, EngineEventKind, PROTOCOL_VERSION, type BusHeaders, type JobAnswer } from '../bus/protocol';
 import { backOff, offerJob, removeJob } from '../behaviors/job';
 import { clearIncident, raiseIncident } from '../behaviors/incident';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { Logger } from '../logger';
 import { ElementKind, type JobWorkerElement } from '../model/executable';
 import type { InstanceFilter, InstanceSummary, Store } from '../store/store';
 import { CommitQueue } from './commit-queue';
 import { DefinitionRegistry, type DeployResult } from './definition-registry';
-import { InstanceContext } from './instance-context';
+import { DEFAULT_MAX_VARIABLES_BYTES, InstanceContext, variablesLimitMessage } from './instance-context';
+import { jsonBytes } from '../mapping/jsonata-guard';
 import {
   IncidentType,
   InstanceStatus,
@@ -40,6 +41,8 @@ export interface EngineOptions {
   elementEvents?: boolean;
   /** Answers handled at once. */
   answerConcurrency?: number;
+  /** Most bytes of JSON an instance's variables may take (default 1 MiB, BATON_MAX_VARIABLES_BYTES). */
+  maxVariablesBytes?: number;
 }
 
 export interface StartInstanceRequest {
@@ -125,6 +128,7 @@ export class Engine {
   // ---- instances
 
   async startInstance(request: StartInstanceRequest): Promise<InstanceState> {
+    this.assertVariablesFit({}, request.variables ?? {});
     const definition = this.definitions.find(request);
     const process = await this.definitions.process(definition.key);
     const state: InstanceState = {
@@ -168,6 +172,7 @@ export class Engine {
   /** Sets process variables (for instance to let a failed condition pass before resolving). */
   async setVariables(key: string, variables: Variables): Promise<void> {
     await this.step(key, async (ctx) => {
+      this.assertVariablesFit(ctx.state.variables, variables);
       ctx.setVariables(variables);
       ctx.record(Intent.VARIABLES_UPDATED, undefined, { names: Object.keys(variables) });
     });
@@ -205,6 +210,7 @@ export class Engine {
     await this.step(instanceKeyOf(key), async (ctx) => {
       const task = ctx.state.userTasks[key];
       if (!task) throw new NotFoundError('User task', key);
+      this.assertVariablesFit(ctx.state.variables, variables);
       ctx.work.push({ kind: 'complete', elementInstanceKey: task.elementInstanceKey, result: variables });
     }, 'User task');
   }
@@ -269,6 +275,17 @@ export class Engine {
       }
       const instance = ctx.state.elements[job.elementInstanceKey];
       const element = ctx.element(job.elementId) as JobWorkerElement;
+      const answered = answer.kind === AnswerKind.FAIL ? undefined : answer.variables;
+      const bytes = answered ? jsonBytes(answered, this.maxVariablesBytes) : 0;
+      if (bytes > this.maxVariablesBytes && instance) {
+        // Too large to keep, even on an incident: the job is failed; resolving the incident offers it again.
+        job.state = JobState.FAILED;
+        job.errorMessage = `answer too large`;
+        ctx.canceledTimers.push(job.key);
+        ctx.record(Intent.JOB_FAILED, instance, { jobKey: job.key, retries: job.retries, errorMessage: job.errorMessage });
+        raiseIncident(ctx, instance, { type: IncidentType.VARIABLES_LIMIT, message: `The ${answer.kind} answer to the job of '${job.elementId}' carries variables of ${variablesLimitMessage(bytes, this.maxVariablesBytes).replace(/^The process variables would take /, '')}` }, 'job', { jobKey: job.key });
+        return;
+      }
       switch (answer.kind) {
         case AnswerKind.COMPLETE:
           removeJob(ctx, job, Intent.JOB_COMPLETED);
@@ -365,6 +382,7 @@ export class Engine {
         throw new NotFoundError(what, key);
       }
       const ctx = new InstanceContext(state, await this.definitions.process(state.definitionKey));
+      ctx.maxVariablesBytes = this.maxVariablesBytes;
       this.commits.beforeChange(key);
       try {
         await change(ctx);
@@ -393,6 +411,19 @@ export class Engine {
       throw error;
     }
     if (ended) this.tellEnded(ended);
+  }
+
+  private get maxVariablesBytes(): number {
+    return this.options.maxVariablesBytes ?? DEFAULT_MAX_VARIABLES_BYTES;
+  }
+
+  /** A request's variables (merged into `current`) must fit the limit: 400 otherwise, nothing changed. */
+  private assertVariablesFit(current: Variables, variables: Variables): void {
+    const bytes = jsonBytes({ ...current, ...variables }, this.maxVariablesBytes);
+    if (bytes > this.maxVariablesBytes) {
+      const message = variablesLimitMessage(bytes, this.maxVariablesBytes);
+      throw new ValidationError(message, [{ code: 'VARIABLES_TOO_LARGE', message, pointer: '/variables' }]);
+    }
   }
 
   /** A step failed half-way (a bug or a failed commit): forget the in-memory state, reload it from the store. */

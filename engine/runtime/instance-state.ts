@@ -63,6 +63,8 @@ export const IncidentType = {
   CONDITION: 'CONDITION',
   /** A job's mapped input or its answer breaks the operation contract (template metadata.inputSchema / resultSchema). */
   CONTRACT_VIOLATION: 'CONTRACT_VIOLATION',
+  /** Writing a job's answer or a mapping's result would make the variables larger than the limit. */
+  VARIABLES_LIMIT: 'VARIABLES_LIMIT',
 } as const;
 export type IncidentType = (typeof IncidentType)[keyof typeof IncidentType];
 

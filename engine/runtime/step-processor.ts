@@ -8,7 +8,7 @@ import { EngineEventKind } from '../bus/protocol';
 import { processorFor } from '../elements/registry';
 import { raiseIncident } from '../behaviors/incident';
 import { dropElement, enterElement } from '../behaviors/state-transition';
-import type { InstanceContext, Work } from './instance-context';
+import { VariablesLimitError, type InstanceContext, type Work } from './instance-context';
 import { IncidentType, InstanceStatus, type ElementInstance, type Variables } from './instance-state';
 import { Intent } from './intents';
 
@@ -40,15 +40,21 @@ async function activate(ctx: InstanceContext, element: ExecutableElement, flowId
 
 /** Runs (or, when an incident is resolved, re-runs) an element's activation. */
 export async function runActivation(ctx: InstanceContext, element: ExecutableElement, instance: ElementInstance): Promise<void> {
-  const failure = await processorFor(element).onActivate(ctx, element, instance);
+  const failure = await processorFor(element).onActivate(ctx, element, instance).catch(asVariablesFailure);
   if (failure) raiseIncident(ctx, instance, failure, 'activate');
+}
+
+/** A result that would outgrow the variables limit is an incident on the element that wrote it. */
+function asVariablesFailure(error: unknown): VariablesLimitError['failure'] {
+  if (error instanceof VariablesLimitError) return error.failure;
+  throw error;
 }
 
 async function complete(ctx: InstanceContext, elementInstanceKey: string, result: Variables): Promise<void> {
   const instance = ctx.state.elements[elementInstanceKey];
   if (!instance) return; // left meanwhile (terminated by a caught error or a cancel)
   const element = ctx.element(instance.elementId);
-  const failure = await processorFor(element).onComplete(ctx, element, instance, result);
+  const failure = await processorFor(element).onComplete(ctx, element, instance, result).catch(asVariablesFailure);
   if (failure) raiseIncident(ctx, instance, failure, 'complete', { result });
 }
 
@@ -75,6 +81,12 @@ function throwError(ctx: InstanceContext, elementInstanceKey: string, code: stri
       },
       'activate',
     );
+    return;
+  }
+  try {
+    ctx.assertVariablesFit(variables);
+  } catch (error) {
+    raiseIncident(ctx, instance, asVariablesFailure(error), 'activate');
     return;
   }
   terminate(ctx, instance, `error '${code}' caught by '${catcher.id}'`);

@@ -53,7 +53,7 @@ export async function startBaton(config: BatonConfig, logger: Logger = createLog
       ? await connectNatsBus({ servers: config.natsUrl, prefix: config.subjectPrefix, name: 'baton-engine', logger, ackWaitMs: config.natsAckWaitMs, ...config.nats })
       : new InProcessBus();
     stops.push(() => bus.close());
-    const engine = await Engine.start({ store, bus, catalog, logger, elementEvents: config.elementEvents });
+    const engine = await Engine.start({ store, bus, catalog, logger, elementEvents: config.elementEvents, maxVariablesBytes: config.maxVariablesBytes });
     stops.push(() => engine.stop());
     if (config.inProcessWorkers) {
       const service = await startHttpJsonService(bus, { logger });
