@@ -179,7 +179,8 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
     const deployed = await fetch(`${baseUrl}/api/deployments?name=chaos.bpmn`, { method: 'POST', headers: { ...auth, 'content-type': 'application/xml' }, body: xml });
     if (deployed.status >= 300) throw new Error(`deploying chaos.bpmn failed: ${deployed.status} ${await deployed.text()}`);
 
-    // ---- load: `rate` starts per second, at most 64 requests open
+    // ---- load: `rate` starts per second, at most 64 requests open; the duration counts from here
+    const loadStarted = Date.now();
     loadRunning = true;
     let open = 0;
     let sequence = 0;
@@ -231,7 +232,7 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
     })();
 
     // ---- chaos: a shuffled round robin of the actions, one at a time, random gaps
-    const chaosEnd = started + options.durationMs;
+    const chaosEnd = loadStarted + options.durationMs;
     let queue: ChaosAction[] = [];
     while (options.actions.length > 0) {
       const gap = options.gapMs[0] + rnd() * (options.gapMs[1] - options.gapMs[0]);
