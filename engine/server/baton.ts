@@ -8,7 +8,7 @@ import { CatalogService } from '../../catalog/catalog-service';
 import { MemoryCatalogStore } from '../../catalog/catalog-store';
 import { loadEmbeddedCatalog } from '../../catalog/embedded-catalog';
 import { RemoteCatalog } from '../../catalog/remote-catalog';
-import { startHttpJsonService } from '../../integrations/http-json/http-json-service';
+import { startReferenceServices } from '../../integrations/services';
 import { AccessControl, MemoryKeyStore } from '../access';
 import { createApp } from '../api/app';
 import type { Bus } from '../bus/bus';
@@ -56,8 +56,8 @@ export async function startBaton(config: BatonConfig, logger: Logger = createLog
     const engine = await Engine.start({ store, bus, catalog, logger, elementEvents: config.elementEvents, maxVariablesBytes: config.maxVariablesBytes });
     stops.push(() => engine.stop());
     if (config.inProcessWorkers) {
-      const service = await startHttpJsonService(bus, { logger });
-      stops.push(() => service.stop());
+      const services = await startReferenceServices(bus, logger);
+      stops.push(async () => void (await Promise.all(services.map((service) => service.stop()))));
     }
     const app = createApp({ engine, store, bus, catalog, catalogAdmin: catalogService, access, logger, version: process.env.npm_package_version });
     const server = await new Promise<Server>((resolve, reject) => {
