@@ -11,7 +11,7 @@
  *   --only=a,b,c,d        scenarios (default all)
  *   --modes=bpmn-engine,memory,embedded,distributed   (default all)
  *   --seconds=N           seconds per repetition (default 2)
- *   --warmup=N            seconds of warm-up per cell (default 1)
+ *   --warmup=N            seconds of warm-up per cell (default 2)
  *   --reps=N              repetitions per cell, the median is reported (default 3)
  *   --in-flight=1,100     in-flight levels (default 1,100)
  *   --waiting=N           instances waiting at the user task in d (default 10000)
@@ -57,7 +57,7 @@ function parseArgs(argv: string[]): BenchConfig & { quick: boolean } {
     scenarios: ALL_SCENARIOS.filter((s) => scenarios.includes(s)),
     inFlight: (list('in-flight') ?? ['1', '100']).map(Number),
     seconds: number('seconds', quick ? 0.5 : 2),
-    warmupSeconds: number('warmup', quick ? 0.3 : 1),
+    warmupSeconds: number('warmup', quick ? 0.3 : 2),
     repetitions: number('reps', 3),
     waiting: number('waiting', quick ? 1000 : 10_000),
     waitingInFlight: 100,
@@ -78,7 +78,7 @@ async function runMode(mode: Mode, config: BenchConfig, tmp: string): Promise<Mo
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
   }
   const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, 'runner.ts')], {
-    env: { ...process.env, BENCH_MODE: mode, BENCH_CONFIG: JSON.stringify(config), BENCH_OUT: out },
+    env: { ...process.env, BENCH_MODE: mode, BENCH_CONFIG: JSON.stringify(config), BENCH_OUT: out, ...(config.profileDir ? { BENCH_PROFILE_DIR: path.join(config.profileDir, mode) } : {}) },
     stdio: ['ignore', process.stderr, process.stderr],
   });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -214,6 +214,7 @@ async function main(): Promise<void> {
     table(config, results),
     '',
     'Ratios in parentheses are to bpmn-engine (higher is better for instances/s, lower for latency and heap).',
+    'instances/s = in flight / mean start-to-end latency (Little\'s law for the closed loop; see bench/lib/stats.ts).',
     '',
     'targets:',
     ...checks.map((c) => `  ${c.met === undefined ? 'n/a ' : c.met ? 'MET ' : 'MISS'} ${c.target}: ${c.detail}`),

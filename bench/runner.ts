@@ -28,7 +28,7 @@ async function flow(runner: ScenarioRunner, scenario: ScenarioId, inFlight: numb
     windowMs: config.seconds * 1000,
     windows: config.repetitions,
     onWindow: (i, rep) =>
-      progress(`${scenario} ${inFlight} in flight: rep ${i + 1}/${config.repetitions} ${fmt(rep.perSecond, 0)}/s, p50 ${fmt(rep.p50, 2)} ms, p99 ${fmt(rep.p99, 2)} ms`),
+      progress(`${scenario} ${inFlight} in flight: rep ${i + 1}/${config.repetitions} (${fmt(rep.seconds, 1)} s) ${fmt(rep.perSecond, 0)}/s (${rep.completed} ended), p50 ${fmt(rep.p50, 2)} ms, p99 ${fmt(rep.p99, 2)} ms`),
   });
   return {
     inFlight,

@@ -16,57 +16,85 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 export interface LoopResult {
-  /** Instances that completed inside the measuring window. */
+  /** Instances that completed inside the window. */
   completed: number;
   seconds: number;
+  /** Completed instances per second: in flight / mean start-to-end latency (Little's law, see closedLoop). */
   perSecond: number;
+  /** completed / seconds, for comparison. */
+  countedPerSecond: number;
   /** Start-to-end latency in ms. */
   p50: number;
   p99: number;
+  mean: number;
 }
 
 /**
  * A closed loop: `inFlight` lanes each start an instance and wait for its end, then start the next. The loop
- * runs without a break through a warm-up and then `windows` measuring windows of `windowMs` each; an instance
- * counts in the window its end falls in (its latency too). The instances in flight after the last window
- * are waited for, so the next loop starts clean, but not counted. One continuous loop means no window starts
- * from an empty engine or ends with a drain, which matters for an engine whose latency is close to a window.
+ * runs without a break through a warm-up and then `windows` measuring windows; an instance counts in the
+ * window its end falls in. The warm-up lasts at least `warmupMs` and until every lane has finished an
+ * instance; a window lasts at least `windowMs` and 1.5 x the warm-up's p99 latency, so that every lane ends
+ * instances in every window. The instances in flight after the last window are waited for but not counted.
+ *
+ * Throughput is in flight / mean latency (Little's law, exact for a closed loop in a steady state). Counting
+ * ends per window would say the same for Baton (thousands per window) but not for an engine that advances all
+ * its instances together, as bpmn-engine does: its 100 instances end in bursts seconds apart, and a count
+ * depends on how many bursts a window happens to catch.
  */
 export async function closedLoop(
   runOne: () => Promise<void>,
   options: { inFlight: number; warmupMs: number; windowMs: number; windows: number; onWindow?: (index: number, result: LoopResult) => void },
 ): Promise<{ warmup: LoopResult; windows: LoopResult[] }> {
-  const { inFlight, warmupMs, windowMs, windows } = options;
+  const { inFlight, warmupMs, windows } = options;
+  const MAX_WARMUP_MS = 60_000;
+  const MAX_WINDOW_MS = 30_000;
   const started = performance.now();
-  const bounds = [started + warmupMs];
-  for (let i = 1; i <= windows; i++) bounds.push(started + warmupMs + i * windowMs);
-  const end = bounds[bounds.length - 1];
-  // latencies[0] is the warm-up, latencies[i] window i
-  const latencies: number[][] = bounds.map(() => []);
-  const reported = new Set<number>();
-  const report = (index: number) => {
-    if (index < 1 || reported.has(index)) return;
-    reported.add(index);
-    options.onWindow?.(index - 1, summarise(latencies[index], windowMs));
-  };
+  const warm: number[] = [];
+  const measured: number[][] = Array.from({ length: windows }, () => []);
+  let bounds: number[] | undefined; // end of window i; set when the warm-up ends
+  let warmEnd = 0;
+  let windowMs = options.windowMs;
   let current = 0;
+  const report = (index: number) => options.onWindow?.(index, summarise(measured[index], windowMs, inFlight));
+  const endWarmup = (now: number) => {
+    warmEnd = now;
+    windowMs = Math.min(MAX_WINDOW_MS, Math.max(options.windowMs, 1.5 * percentile(warm, 99) || 0));
+    bounds = Array.from({ length: windows }, (_, i) => now + (i + 1) * windowMs);
+  };
   const lane = async (): Promise<void> => {
-    while (performance.now() < end) {
+    for (;;) {
+      if (bounds && performance.now() >= bounds[windows - 1]) return;
       const t0 = performance.now();
       await runOne();
       const t1 = performance.now();
-      while (current < bounds.length && t1 > bounds[current]) report(current++);
-      if (current < bounds.length) latencies[current].push(t1 - t0);
+      const latency = t1 - t0;
+      if (!bounds) {
+        warm.push(latency);
+        if ((t1 - started >= warmupMs && warm.length >= inFlight) || t1 - started >= MAX_WARMUP_MS) endWarmup(t1);
+        continue;
+      }
+      if (t0 < warmEnd) continue; // started in the warm-up: its latency belongs to neither
+      while (current < windows && t1 > bounds[current]) report(current++);
+      if (current < windows) measured[current].push(latency);
     }
   };
   await Promise.all(Array.from({ length: inFlight }, lane));
-  while (current < bounds.length) report(current++);
-  return { warmup: summarise(latencies[0], warmupMs), windows: latencies.slice(1).map((l) => summarise(l, windowMs)) };
+  while (current < windows) report(current++);
+  return { warmup: summarise(warm, warmEnd - started, inFlight), windows: measured.map((l) => summarise(l, windowMs, inFlight)) };
 }
 
-function summarise(latencies: number[], windowMs: number): LoopResult {
+function summarise(latencies: number[], windowMs: number, inFlight: number): LoopResult {
   const seconds = windowMs / 1000;
-  return { completed: latencies.length, seconds, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  const mean = latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : Number.NaN;
+  return {
+    completed: latencies.length,
+    seconds,
+    perSecond: latencies.length ? (inFlight * 1000) / mean : 0,
+    countedPerSecond: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    mean,
+  };
 }
 
 /** Runs `task` for each of `items` with at most `limit` at once. */

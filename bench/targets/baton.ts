@@ -107,7 +107,8 @@ export async function openBaton(mode: BatonMode, options: BatonOptions): Promise
 
 /** The worker of the distributed mode: another process, its own NATS connection. Resolves once it serves. */
 async function startWorkerProcess(options: BatonOptions, prefix: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../worker-process.ts')], {
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_PROFILE_DIR, 'worker')}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(__dirname, '../worker-process.ts')], {
     env: { ...process.env, BENCH_NATS_URL: options.natsUrl, BENCH_PREFIX: prefix, BENCH_CONCURRENCY: String(options.workerConcurrency) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
