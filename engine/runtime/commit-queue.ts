@@ -33,6 +33,9 @@ export class CommitQueue {
   private flushing: Promise<void> | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Commits failed in a row, and the timer of the next try (test/reliability/regressions/commit-retry-spin.test.ts). */
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: Store,
@@ -80,7 +83,10 @@ export class CommitQueue {
   /** Writes everything pending; used at stop. */
   async flush(): Promise<void> {
     while (this.flushing || this.pending.length > 0 || this.published.length > 0) {
-      if (!this.flushing) this.schedule();
+      if (!this.flushing) {
+        if (this.failures > 0) await new Promise((resolve) => setTimeout(resolve, 100)); // the store is away
+        this.schedule();
+      }
       await this.flushing;
     }
   }
@@ -89,6 +95,7 @@ export class CommitQueue {
     await this.flush();
     this.stopped = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
   }
 
   private schedule(): void {
@@ -101,14 +108,30 @@ export class CommitQueue {
       while (this.pending.length > 0 || this.published.length > 0) {
         const steps = this.pending.splice(0, this.options.maxBatch);
         const published = this.published.splice(0);
-        await this.write(steps, published);
+        if (!(await this.write(steps, published))) {
+          // The store is away. A failing commit returns fast, so trying again at once (the published ids
+          // are still to delete) would spin, starving the event loop and hammering the database: back off.
+          this.retryLater();
+          return;
+        }
       }
     } finally {
       this.flushing = undefined;
     }
   }
 
-  private async write(steps: PendingStep[], published: string[]): Promise<void> {
+  private retryLater(): void {
+    if (this.retryTimer || this.stopped) return;
+    const delay = Math.min(5_000, 50 * 2 ** Math.min(this.failures - 1, 10));
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.schedule();
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  /** Writes one batch; false when the store failed it (the steps are failed, the published ids kept). */
+  private async write(steps: PendingStep[], published: string[]): Promise<boolean> {
     const latest = new Map<string, InstanceState>();
     for (const step of steps) {
       latest.set(step.instance.key, step.instance);
@@ -134,10 +157,13 @@ export class CommitQueue {
     } catch (error) {
       this.logger.error({ err: error, steps: steps.length }, 'commit failed; the steps are not applied');
       this.published.unshift(...published);
+      this.failures += 1;
       for (const step of steps) step.failed(error);
-      return;
+      return false;
     }
+    this.failures = 0;
     for (const step of steps) step.done();
     if (batch.outbox.length > 0) this.onCommitted(batch.outbox);
+    return true;
   }
 }
