@@ -73,6 +73,7 @@ export class Engine {
   private readonly publisher: OutboxPublisher;
   private readonly timers: JobTimers;
   private answers: Subscription | undefined;
+  private stopping = false;
   private readonly logger: Logger;
   private readonly endedListeners = new Set<InstanceEndedListener>();
 
@@ -96,6 +97,7 @@ export class Engine {
 
   /** Stops taking answers, finishes the steps in flight and writes what they produced. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.answers?.stop();
     this.timers.stop();
     while (this.queues.size > 0) await Promise.allSettled([...this.queues.values()]);
@@ -264,6 +266,10 @@ export class Engine {
   async applyAnswer(answer: JobAnswer): Promise<void> {
     const instanceKey = instanceKeyOf(answer.jobKey);
     if (!this.instances.has(instanceKey)) {
+      // Not in memory: ended (drop the answer), or being reloaded after a failed step (hand it back to the
+      // bus, it comes again). A store that cannot answer rejects too, so the bus redelivers.
+      const stored = await this.options.store.getInstance(instanceKey);
+      if (stored?.status === InstanceStatus.ACTIVE) throw new Error(`instance ${instanceKey} is being reloaded; the answer to job ${answer.jobKey} is taken later`);
       this.logger.info({ jobKey: answer.jobKey, kind: answer.kind }, 'answer for a job of no active instance dropped');
       return;
     }
@@ -430,9 +436,33 @@ export class Engine {
   private evict(key: string, error: unknown): void {
     this.logger.error({ err: error, instanceKey: key }, 'step failed; reloading the instance from the store');
     this.instances.delete(key);
-    void this.options.store.getInstance(key).then((stored) => {
-      if (stored && stored.status === InstanceStatus.ACTIVE) this.instances.set(key, stored);
-    });
+    void this.reload(key);
+  }
+
+  /** Reads an evicted instance back, retrying while the store is away, and re-arms its job timers. */
+  private async reload(key: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const stored = await this.options.store.getInstance(key);
+        if (stored && stored.status === InstanceStatus.ACTIVE && !this.instances.has(key)) {
+          this.instances.set(key, stored);
+          this.armTimers(stored);
+        }
+        return;
+      } catch (error) {
+        if (this.stopping) return;
+        const delay = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
+        this.logger.warn({ err: error, instanceKey: key, retryInMs: delay }, 'reloading an instance failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private armTimers(state: InstanceState): void {
+    for (const job of Object.values(state.jobs)) {
+      if (job.state === JobState.ACTIVATABLE) this.timers.arm(job.key, job.deadline);
+      if (job.state === JobState.BACKING_OFF && job.retryAt !== undefined) this.timers.arm(job.key, job.retryAt);
+    }
   }
 
   private publishElementEvents(ctx: InstanceContext): void {
