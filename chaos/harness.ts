@@ -25,6 +25,8 @@ export interface ChaosOptions {
   gapMs: [number, number];
   /** Which actions to take (all by default), in a shuffled round robin. */
   actions: ChaosAction[];
+  /** Keep the chaos (and the load) going past the duration until every action was taken once. */
+  everyActionOnce: boolean;
   /** Seed of the schedule's randomness (the timing of the processes is not reproducible). */
   seed: number;
   /** How long the drain may take after the load stopped. */
@@ -47,6 +49,7 @@ export const DEFAULT_OPTIONS: ChaosOptions = {
   workers: 2,
   gapMs: [4_000, 12_000],
   actions: ['kill-engine', 'kill-worker', 'restart-nats'],
+  everyActionOnce: true,
   seed: Date.now() % 100_000,
   drainTimeoutMs: 90_000,
   databaseUrl: process.env.TEST_DATABASE_URL ?? process.env.CHAOS_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test',
@@ -234,12 +237,15 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
     // ---- chaos: a shuffled round robin of the actions, one at a time, random gaps
     const chaosEnd = loadStarted + options.durationMs;
     let queue: ChaosAction[] = [];
+    const taken = new Set<ChaosAction>();
     while (options.actions.length > 0) {
       const gap = options.gapMs[0] + rnd() * (options.gapMs[1] - options.gapMs[0]);
-      if (Date.now() + gap >= chaosEnd) break;
+      const owed = options.everyActionOnce && options.actions.some((a) => !taken.has(a));
+      if (Date.now() + gap >= chaosEnd && !owed) break;
       await sleep(gap);
       if (queue.length === 0) queue = [...options.actions].sort(() => rnd() - 0.5);
       const action = queue.shift()!;
+      taken.add(action);
       if (action === 'kill-engine') {
         await engine.kill();
         counts.engineKills += 1;
