@@ -15,6 +15,8 @@
  *   --reps=N              repetitions per cell, the median is reported (default 3)
  *   --in-flight=1,100     in-flight levels (default 1,100)
  *   --waiting=N           instances waiting at the user task in d (default 10000)
+ *   --reference-waiting=N the same for bpmn-engine (default 2000: at ~0.5 MiB each, 10,000 need a 5 GiB heap
+ *                         and spend minutes in its garbage collector; heap per instance is what is compared)
  *   --profile             write a CPU profile per mode process to bench/results/profiles/
  *                         (summarise one with `npx tsx bench/cpu-profile-summary.ts FILE`)
  * Environment: BATON_BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test),
@@ -36,7 +38,7 @@ function parseArgs(argv: string[]): BenchConfig & { quick: boolean } {
     if (!match) throw new Error(`unknown argument '${arg}' (see bench/main.ts for the flags)`);
     flags.set(match[1], match[2] ?? 'true');
   }
-  const known = ['quick', 'only', 'modes', 'seconds', 'warmup', 'reps', 'in-flight', 'waiting', 'profile'];
+  const known = ['quick', 'only', 'modes', 'seconds', 'warmup', 'reps', 'in-flight', 'waiting', 'reference-waiting', 'profile'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown flag --${name}; known: ${known.map((k) => `--${k}`).join(', ')}`);
   const quick = flags.get('quick') === 'true';
   const list = (name: string) => flags.get(name)?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -60,6 +62,7 @@ function parseArgs(argv: string[]): BenchConfig & { quick: boolean } {
     warmupSeconds: number('warmup', quick ? 0.3 : 2),
     repetitions: number('reps', 3),
     waiting: number('waiting', quick ? 1000 : 10_000),
+    referenceWaiting: number('reference-waiting', quick ? 500 : 2000),
     waitingInFlight: 100,
     workerConcurrency: 256,
     postgresUrl: process.env.BATON_BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test',
@@ -70,7 +73,7 @@ function parseArgs(argv: string[]): BenchConfig & { quick: boolean } {
 
 async function runMode(mode: Mode, config: BenchConfig, tmp: string): Promise<ModeResult> {
   const out = path.join(tmp, `${mode}.json`);
-  const nodeArgs = ['--expose-gc', '--import', 'tsx'];
+  const nodeArgs = ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx'];
   if (config.profileDir) {
     // one folder per mode; the main thread's profile is the largest file (tsx's loader thread writes one too)
     const dir = path.join(config.profileDir, mode);
@@ -131,11 +134,12 @@ export function table(config: BenchConfig, results: Map<Mode, ModeResult>): stri
     }
   }
   if (config.scenarios.includes('d')) {
-    const title = `d: ${num(config.waiting)} waiting at a user task`;
+    const title = `d: ${num(config.waiting)} waiting at a user task${config.modes.includes('bpmn-engine') ? ` (bpmn-engine: ${num(config.referenceWaiting)})` : ''}`;
     line(title, 'heap per waiting instance, KiB', (m) => results.get(m)?.waiting?.bytesPerInstance, (n) => (n === undefined ? '-' : num(n / 1024, 2)));
-    line('', `start all, s (${config.waitingInFlight} in flight)`, (m) => results.get(m)?.waiting?.startSeconds, (n) => num(n, 2));
-    line('', `complete all, s (${config.waitingInFlight} in flight)`, (m) => results.get(m)?.waiting?.completeSeconds, (n) => num(n, 2));
-    line('', 'completed instances/s', (m) => results.get(m)?.waiting?.completePerSecond, (n) => num(n));
+    const w = (m: Mode) => results.get(m)?.waiting;
+    line('', `started to the user task /s (${config.waitingInFlight} in flight)`, (m) => (w(m) ? w(m)!.waiting / w(m)!.startSeconds : undefined), (n) => num(n));
+    line('', `completed /s (${config.waitingInFlight} in flight)`, (m) => w(m)?.completePerSecond, (n) => num(n));
+    rows.push(['', 'time to complete them all, s', ...modes.map((m) => (w(m) ? `${num(w(m)!.completeSeconds, 2)} (${num(w(m)!.waiting)})` : '-'))]);
   }
   const header = ['scenario', 'figure', ...modes.map((m) => MODE_TITLES[m])];
   const all = [header, ...rows];
@@ -189,7 +193,7 @@ async function main(): Promise<void> {
     `machine: ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}, ${machine.platform}, ${machine.memoryGiB} GiB, load ${machine.loadAverage.join(' ')}`,
     `command: ${command}`,
     `settings: ${config.repetitions} x ${config.seconds} s per cell after ${config.warmupSeconds} s warm-up (medians), in flight ${config.inFlight.join(' and ')}, ` +
-      `${config.waiting} waiting in d; worker concurrency ${config.workerConcurrency}`,
+      `${config.waiting} waiting in d (bpmn-engine ${config.referenceWaiting}); worker concurrency ${config.workerConcurrency}`,
   ].join('\n');
   process.stderr.write(`${header}\n`);
   const started = Date.now();

@@ -41,7 +41,7 @@ async function flow(runner: ScenarioRunner, scenario: ScenarioId, inFlight: numb
 }
 
 async function waiting(runner: ScenarioRunner): Promise<WaitingResult> {
-  const n = config.waiting;
+  const n = mode === 'bpmn-engine' ? config.referenceWaiting : config.waiting;
   // warm the code paths first, so the heap figure holds instances, not freshly compiled code
   const warm: unknown[] = [];
   await forEachLimited(Array.from({ length: Math.min(200, n) }), config.waitingInFlight, async () => void warm.push(await runner.startWaiting()));

@@ -17,6 +17,9 @@ export interface BenchConfig {
   repetitions: number;
   /** Instances waiting at the user task in scenario d. */
   waiting: number;
+  /** The same for bpmn-engine, whose waiting instances take about half a MiB each (10,000 do not fit a 4 GiB
+   *  heap, and a heap that large makes its collector, not the engine, the figure). */
+  referenceWaiting: number;
   /** In flight while starting and completing the waiting instances of d. */
   waitingInFlight: number;
   workerConcurrency: number;
