@@ -8,7 +8,8 @@ import { ajv, toProblems } from '../validation/ajv';
 
 export type Variables = Record<string, unknown>;
 
-const variables = { type: 'object', additionalProperties: true, required: [] } as const;
+/** Process variables: any JSON object, but no `__proto__` name (merging it would set a prototype, not a variable). */
+const variables = { type: 'object', additionalProperties: true, required: [], propertyNames: { not: { const: '__proto__' } } } as const;
 const headers = { type: 'object', additionalProperties: { type: 'string' }, required: [], nullable: true } as const;
 
 export interface StartInstanceBody {

@@ -72,6 +72,13 @@ describe('hostile REST input', () => {
     expect(JSON.stringify(complete.body.problems)).toMatch(/extra/);
     const wrongType = await t.request('POST', `/api/instances/${instanceA}/variables`, { variables: [1, 2] });
     expect(wrongType.status).toBe(400);
+    // a variable named __proto__ would set the prototype of the variables when merged: refused
+    const proto = await t.request('POST', `/api/instances/${instanceA}/variables`, '{"variables": {"__proto__": {"polluted": true}}}', { 'content-type': 'application/json' });
+    expect(proto.status).toBe(400);
+    expect(JSON.stringify(proto.body.problems)).toMatch(/__proto__|property name/);
+    const protoStart = await t.request('POST', '/api/instances', '{"bpmnProcessId": "rest", "variables": {"__proto__": {"a": 1}}}', { 'content-type': 'application/json' });
+    expect(protoStart.status).toBe(400);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
     const resolve = await t.request('POST', '/api/incidents/whatever/resolve', { retries: 'many' });
     expect(resolve.status).toBe(400);
     await unchanged();
