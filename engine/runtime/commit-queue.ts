@@ -10,8 +10,10 @@ import type { HistoryRecord, InstanceState } from './instance-state';
 import { newRootKey } from './keys';
 
 interface PendingStep {
-  /** The live state until a later step is about to change it (see `beforeChange`), then a copy. */
+  /** The live state until a later step is about to change it (see `beforeChange`), then a top-level copy
+   *  (its columns) with `document`, the state's JSON at that moment. */
   instance: InstanceState;
+  document?: string;
   history: HistoryRecord[];
   outbox: OutboxEntry[];
   done: () => void;
@@ -27,6 +29,7 @@ export interface CommitQueueOptions {
 
 export class CommitQueue {
   private pending: PendingStep[] = [];
+  private lastSubmitted: Promise<void> = Promise.resolve();
   /** Submitted steps not yet taken into a commit whose `instance` is still the live state, by instance key. */
   private readonly live = new Map<string, PendingStep>();
   private published: string[] = [];
@@ -53,20 +56,32 @@ export class CommitQueue {
   submit(instance: InstanceState, history: HistoryRecord[], messages: OutboxMessage[]): Promise<void> {
     if (this.stopped) return Promise.reject(new Error('the engine is stopping'));
     const outbox = messages.map((message) => ({ id: newRootKey(), message }));
-    return new Promise<void>((done, failed) => {
+    const written = new Promise<void>((done, failed) => {
       const step: PendingStep = { instance, history, outbox, done, failed };
       this.live.set(instance.key, step);
       this.pending.push(step);
       this.schedule();
     });
+    this.lastSubmitted = written.then(
+      () => undefined,
+      () => undefined,
+    );
+    return written;
   }
 
-  /** A step is about to change the instance: a submitted step of it not yet written keeps a copy of its state. */
+  /** Resolves once every step submitted so far is written (or failed): steps are written in order. */
+  settled(): Promise<void> {
+    return this.lastSubmitted;
+  }
+
+  /** A step is about to change the instance: a submitted step of it not yet written keeps a copy of its state
+   *  (its JSON, which the commit needs anyway, and a top-level copy for the columns). */
   beforeChange(instanceKey: string): void {
     const step = this.live.get(instanceKey);
     if (!step) return;
     this.live.delete(instanceKey);
-    step.instance = structuredClone(step.instance);
+    step.document = JSON.stringify(step.instance);
+    step.instance = { ...step.instance, incidents: { ...step.instance.incidents } };
   }
 
   markPublished(ids: string[]): void {
@@ -132,18 +147,18 @@ export class CommitQueue {
 
   /** Writes one batch; false when the store failed it (the steps are failed, the published ids kept). */
   private async write(steps: PendingStep[], published: string[]): Promise<boolean> {
-    const latest = new Map<string, InstanceState>();
+    const latest = new Map<string, PendingStep>();
     for (const step of steps) {
-      latest.set(step.instance.key, step.instance);
+      latest.set(step.instance.key, step);
       if (this.live.get(step.instance.key) === step) this.live.delete(step.instance.key);
     }
     // Serialised here, synchronously: a live state may change again once this method awaits. The instances
     // handed over are top-level copies, so the columns the stores read from them are fixed now too.
     const instances: InstanceState[] = [];
     const documents: string[] = [];
-    for (const state of latest.values()) {
+    for (const { instance: state, document } of latest.values()) {
       instances.push({ ...state, incidents: { ...state.incidents } });
-      documents.push(JSON.stringify(state));
+      documents.push(document ?? JSON.stringify(state));
     }
     const batch: CommitBatch = {
       instances,

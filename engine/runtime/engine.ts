@@ -194,6 +194,8 @@ export class Engine {
 
   async history(key: string): Promise<HistoryRecord[]> {
     await this.getInstance(key);
+    // Read your writes: what getInstance, listUserTasks or listIncidents show (live state) is in the history.
+    await this.commits.settled();
     return this.options.store.history(key);
   }
 

@@ -3,8 +3,9 @@
  * a commit applies whole or not at all (duplicate history positions or outbox ids fail it), definitions are
  * unique by key and by (bpmnProcessId, version), records are copied on write and on read so callers cannot
  * alias the stored state. Instances and history records are kept as JSON text (the copy on write is the
- * serialisation, the copy on read the parse): a store holding hundreds of thousands of records then costs the
- * garbage collector a string each, not a graph of objects.
+ * serialisation, the copy on read the parse). History, which only grows, is kept outside the JavaScript heap
+ * (TextArena): a store holding millions of records would otherwise make every young-generation collection
+ * copy and scan them (measured: scavenges of 30 ms every 60 ms, a third of the in-memory benchmark's time).
  */
 import { ConflictError, StoreError } from '../errors';
 import type { HistoryRecord, InstanceState } from '../runtime/instance-state';
@@ -14,8 +15,8 @@ export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   private readonly definitions = new Map<string, DefinitionRecord>();
   private readonly instances = new Map<string, StoredInstance>();
-  /** Instance key -> position -> the record's JSON. */
-  private readonly histories = new Map<string, Map<number, string>>();
+  private readonly histories = new Map<string, StoredHistory>();
+  private readonly arena = new TextArena();
   /** Insertion order is commit order. */
   private readonly outbox = new Map<string, OutboxEntry>();
   private closed = false;
@@ -68,7 +69,7 @@ export class MemoryStore implements Store {
     const positions = new Set<string>();
     for (const h of batch.history) {
       const id = `${h.instanceKey}\u0000${h.position}`;
-      if (positions.has(id) || this.histories.get(h.instanceKey)?.has(h.position)) {
+      if (positions.has(id) || this.histories.get(h.instanceKey)?.positions.has(h.position)) {
         throw new StoreError(`Committing a batch (nothing was written) failed: history position ${h.position} of instance '${h.instanceKey}' exists already`);
       }
       positions.add(id);
@@ -88,8 +89,9 @@ export class MemoryStore implements Store {
     for (const s of instances) this.instances.set(s.summary.key, s);
     batch.history.forEach((h, i) => {
       let records = this.histories.get(h.instanceKey);
-      if (!records) this.histories.set(h.instanceKey, (records = new Map()));
-      records.set(h.position, history[i]);
+      if (!records) this.histories.set(h.instanceKey, (records = { positions: new Set(), handles: [] }));
+      records.positions.add(h.position);
+      records.handles.push(this.arena.put(history[i]));
     });
     const copy = { outbox };
     for (const e of copy.outbox) if (!published.has(e.id)) this.outbox.set(e.id, e);
@@ -129,7 +131,7 @@ export class MemoryStore implements Store {
     this.assertOpen();
     const history = this.histories.get(instanceKey);
     if (!history) return [];
-    return [...history.entries()].sort((a, b) => a[0] - b[0]).map(([, h]) => JSON.parse(h) as HistoryRecord);
+    return history.handles.map((handle) => JSON.parse(this.arena.get(handle)) as HistoryRecord).sort((a, b) => a.position - b.position);
   }
 
   async pendingOutbox(): Promise<OutboxEntry[]> {
@@ -147,6 +149,43 @@ export class MemoryStore implements Store {
 
   private assertOpen(): void {
     if (this.closed) throw new StoreError('The memory store is closed');
+  }
+}
+
+interface StoredHistory {
+  positions: Set<number>;
+  /** Arena handles of the records' JSON, in commit order. */
+  handles: number[];
+}
+
+/**
+ * Append-only text outside the JavaScript heap: 1 MiB buffers (a larger text gets a buffer of its own), each
+ * text prefixed with its byte length; a text is found by a number, buffer index * 2^32 + offset.
+ */
+class TextArena {
+  private static readonly CHUNK = 1 << 20;
+  private readonly chunks: Buffer[] = [];
+  private used = TextArena.CHUNK;
+
+  put(text: string): number {
+    const bytes = Buffer.byteLength(text);
+    if (this.used + 4 + bytes > TextArena.CHUNK) {
+      this.chunks.push(Buffer.allocUnsafeSlow(Math.max(TextArena.CHUNK, 4 + bytes)));
+      this.used = 0;
+    }
+    const index = this.chunks.length - 1;
+    const chunk = this.chunks[index];
+    const offset = this.used;
+    chunk.writeUInt32LE(bytes, offset);
+    chunk.write(text, offset + 4, bytes, 'utf8');
+    this.used = offset + 4 + bytes;
+    return index * 2 ** 32 + offset;
+  }
+
+  get(handle: number): string {
+    const chunk = this.chunks[Math.floor(handle / 2 ** 32)];
+    const offset = handle % 2 ** 32;
+    return chunk.toString('utf8', offset + 4, offset + 4 + chunk.readUInt32LE(offset));
   }
 }
 

@@ -35,7 +35,8 @@ export interface OutboxEntry {
 export interface CommitBatch {
   /** Insert or replace, by key. Read by `commit` before it first awaits (the caller may change them after). */
   instances: InstanceState[];
-  /** When given, `JSON.stringify(instances[i])` for each i: stores use it instead of serialising again. */
+  /** When given, the JSON of `instances[i]` for each i: stores keep it instead of serialising again, and read
+   *  only the top-level columns (key, status, times, incident count) from `instances`. */
   documents?: string[];
   history: HistoryRecord[];
   outbox: OutboxEntry[];
