@@ -61,8 +61,11 @@ export async function startBaton(config: BatonConfig, logger: Logger = createLog
     }
     const app = createApp({ engine, store, bus, catalog, catalogAdmin: catalogService, access, logger, version: process.env.npm_package_version });
     const server = await new Promise<Server>((resolve, reject) => {
-      const listening = app.listen(config.port, config.host, () => resolve(listening));
-      listening.once('error', reject);
+      // express 5 calls the listen callback with the error too (e.g. EADDRINUSE)
+      const listening = app.listen(config.port, config.host, (error?: Error) => {
+        if (error) reject(new Error(`Cannot listen on ${config.host}:${config.port}: ${error.message}`, { cause: error }));
+        else resolve(listening);
+      });
     });
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const { port } = server.address() as AddressInfo;
