@@ -17,8 +17,8 @@ export class MemoryStore implements Store {
   private readonly instances = new Map<string, StoredInstance>();
   private readonly histories = new Map<string, StoredHistory>();
   private readonly arena = new TextArena();
-  /** Insertion order is commit order. */
-  private readonly outbox = new Map<string, OutboxEntry>();
+  /** Id -> the message's JSON. Insertion order is commit order. */
+  private readonly outbox = new Map<string, string>();
   private closed = false;
 
   async migrate(): Promise<void> {
@@ -66,13 +66,15 @@ export class MemoryStore implements Store {
   async commit(batch: CommitBatch): Promise<void> {
     this.assertOpen();
     // Check everything first, so that a failing batch changes nothing.
-    const positions = new Set<string>();
+    const byInstance = new Map<string, { positions: Set<number>; records: HistoryRecord[] }>();
     for (const h of batch.history) {
-      const id = `${h.instanceKey}\u0000${h.position}`;
-      if (positions.has(id) || this.histories.get(h.instanceKey)?.positions.has(h.position)) {
+      let group = byInstance.get(h.instanceKey);
+      if (!group) byInstance.set(h.instanceKey, (group = { positions: new Set(), records: [] }));
+      if (group.positions.has(h.position) || this.histories.get(h.instanceKey)?.positions.has(h.position)) {
         throw new StoreError(`Committing a batch (nothing was written) failed: history position ${h.position} of instance '${h.instanceKey}' exists already`);
       }
-      positions.add(id);
+      group.positions.add(h.position);
+      group.records.push(h);
     }
     const published = new Set(batch.published);
     const outboxIds = new Set<string>();
@@ -83,18 +85,20 @@ export class MemoryStore implements Store {
       outboxIds.add(e.id);
     }
     // Serialise everything before changing anything (JSON.stringify throws on what JSON cannot hold).
-    const instances = batch.instances.map((s, i): StoredInstance => ({ summary: summary(s), document: batch.documents?.[i] ?? JSON.stringify(s) }));
-    const history = batch.history.map((h) => JSON.stringify(h));
-    const outbox = structuredClone(batch.outbox);
-    for (const s of instances) this.instances.set(s.summary.key, s);
-    batch.history.forEach((h, i) => {
-      let records = this.histories.get(h.instanceKey);
-      if (!records) this.histories.set(h.instanceKey, (records = { positions: new Set(), handles: [] }));
-      records.positions.add(h.position);
-      records.handles.push(this.arena.put(history[i]));
-    });
-    const copy = { outbox };
-    for (const e of copy.outbox) if (!published.has(e.id)) this.outbox.set(e.id, e);
+    const instances = batch.instances.map((s, i) => ({ summary: summary(s), document: batch.documents?.[i] ?? JSON.stringify(s) }));
+    const histories = [...byInstance].map(([key, group]) => ({ key, positions: group.positions, text: JSON.stringify(group.records) }));
+    const outbox = batch.outbox.filter((e) => !published.has(e.id)).map((e) => ({ id: e.id, text: JSON.stringify(e.message) }));
+    for (const { summary: s, document } of instances) {
+      // An ended instance's document is final: it moves out of the heap with the history.
+      this.instances.set(s.key, s.status === 'ACTIVE' ? { summary: s, document } : { summary: s, handle: this.arena.put(document) });
+    }
+    for (const { key, positions, text } of histories) {
+      let stored = this.histories.get(key);
+      if (!stored) this.histories.set(key, (stored = { positions: new Set(), handles: [] }));
+      for (const position of positions) stored.positions.add(position);
+      stored.handles.push(this.arena.put(text));
+    }
+    for (const e of outbox) this.outbox.set(e.id, e.text);
     for (const id of published) this.outbox.delete(id);
   }
 
@@ -103,13 +107,13 @@ export class MemoryStore implements Store {
     return [...this.instances.values()]
       .filter((s) => s.summary.status === 'ACTIVE')
       .sort((a, b) => a.summary.startedAt - b.summary.startedAt || compare(a.summary.key, b.summary.key))
-      .map((s) => JSON.parse(s.document) as InstanceState);
+      .map((s) => this.state(s));
   }
 
   async getInstance(key: string): Promise<InstanceState | null> {
     this.assertOpen();
     const s = this.instances.get(key);
-    return s ? (JSON.parse(s.document) as InstanceState) : null;
+    return s ? this.state(s) : null;
   }
 
   async listInstances(filter: InstanceFilter): Promise<InstanceSummary[]> {
@@ -131,12 +135,12 @@ export class MemoryStore implements Store {
     this.assertOpen();
     const history = this.histories.get(instanceKey);
     if (!history) return [];
-    return history.handles.map((handle) => JSON.parse(this.arena.get(handle)) as HistoryRecord).sort((a, b) => a.position - b.position);
+    return history.handles.flatMap((handle) => JSON.parse(this.arena.get(handle)) as HistoryRecord[]).sort((a, b) => a.position - b.position);
   }
 
   async pendingOutbox(): Promise<OutboxEntry[]> {
     this.assertOpen();
-    return [...this.outbox.values()].map((e) => structuredClone(e));
+    return [...this.outbox].map(([id, text]) => ({ id, message: JSON.parse(text) as OutboxEntry['message'] }));
   }
 
   async health(): Promise<{ ok: boolean; detail: string }> {
@@ -147,6 +151,10 @@ export class MemoryStore implements Store {
     this.closed = true;
   }
 
+  private state(stored: StoredInstance): InstanceState {
+    return JSON.parse(stored.document ?? this.arena.get(stored.handle!)) as InstanceState;
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new StoreError('The memory store is closed');
   }
@@ -154,7 +162,7 @@ export class MemoryStore implements Store {
 
 interface StoredHistory {
   positions: Set<number>;
-  /** Arena handles of the records' JSON, in commit order. */
+  /** Arena handles of JSON arrays of records (one per commit), in commit order. */
   handles: number[];
 }
 
@@ -191,8 +199,9 @@ class TextArena {
 
 interface StoredInstance {
   summary: InstanceSummary;
-  /** The state's JSON. */
-  document: string;
+  /** The state's JSON, while the instance is active; then in the arena at `handle`. */
+  document?: string;
+  handle?: number;
 }
 
 /** Binary string order, as the SQL stores compare keys. */
