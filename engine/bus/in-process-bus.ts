@@ -162,7 +162,7 @@ export class InProcessBus implements Bus {
   }
 
   async publishEvent(event: EngineEvent): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.eventHandlers.size === 0) return; // nobody listens: nothing to serialise
     const body = toJson(event, 'event');
     for (const handler of [...this.eventHandlers]) {
       queueMicrotask(() => {

@@ -16,7 +16,8 @@ interface PendingStep {
   document?: string;
   history: HistoryRecord[];
   outbox: OutboxEntry[];
-  done: () => void;
+  /** Called with the state's JSON as written. */
+  done: (document: string) => void;
   failed: (error: unknown) => void;
 }
 
@@ -53,10 +54,10 @@ export class CommitQueue {
    * write), so later steps cannot leak into this one. Most steps are written before their instance changes
    * again (the next step waits for an answer to a job this commit publishes), so most are never copied.
    */
-  submit(instance: InstanceState, history: HistoryRecord[], messages: OutboxMessage[]): Promise<void> {
+  submit(instance: InstanceState, history: HistoryRecord[], messages: OutboxMessage[]): Promise<string> {
     if (this.stopped) return Promise.reject(new Error('the engine is stopping'));
     const outbox = messages.map((message) => ({ id: newRootKey(), message }));
-    const written = new Promise<void>((done, failed) => {
+    const written = new Promise<string>((done, failed) => {
       const step: PendingStep = { instance, history, outbox, done, failed };
       this.live.set(instance.key, step);
       this.pending.push(step);
@@ -156,9 +157,10 @@ export class CommitQueue {
     // handed over are top-level copies, so the columns the stores read from them are fixed now too.
     const instances: InstanceState[] = [];
     const documents: string[] = [];
-    for (const { instance: state, document } of latest.values()) {
-      instances.push({ ...state, incidents: { ...state.incidents } });
-      documents.push(document ?? JSON.stringify(state));
+    for (const step of latest.values()) {
+      step.document ??= JSON.stringify(step.instance);
+      instances.push({ ...step.instance, incidents: { ...step.instance.incidents } });
+      documents.push(step.document);
     }
     const batch: CommitBatch = {
       instances,
@@ -177,7 +179,7 @@ export class CommitQueue {
       return false;
     }
     this.failures = 0;
-    for (const step of steps) step.done();
+    for (const step of steps) step.done(step.document ?? JSON.stringify(step.instance));
     if (batch.outbox.length > 0) this.onCommitted(batch.outbox);
     return true;
   }

@@ -152,12 +152,13 @@ export class Engine {
       nextPosition: 1,
     };
     this.instances.set(state.key, state);
-    await this.step(state.key, async (ctx) => {
+    const committed = await this.step(state.key, async (ctx) => {
       ctx.record(Intent.INSTANCE_CREATED, undefined, { definitionKey: definition.key, version: definition.version });
       ctx.emit(EngineEventKind.INSTANCE_STARTED, { definitionKey: definition.key, version: definition.version });
       ctx.work.push({ kind: 'activate', elementId: process.startEventId });
     });
-    return structuredClone(state);
+    // The state as the first step committed it: its JSON exists already, parsing it is the cheapest copy.
+    return committed !== undefined ? (JSON.parse(committed) as InstanceState) : structuredClone(state);
   }
 
   async cancelInstance(key: string): Promise<void> {
@@ -373,13 +374,14 @@ export class Engine {
    * Runs `change` on the instance, drains the work it queued, and commits the result. Steps of one instance
    * run one after another; the next may start while this one's commit is being written (group commit).
    */
-  private async step(key: string, change: (ctx: InstanceContext) => Promise<void>, what = 'Process instance'): Promise<void> {
+  /** Resolves with the state's JSON as the step committed it (undefined when the step changed nothing). */
+  private async step(key: string, change: (ctx: InstanceContext) => Promise<void>, what = 'Process instance'): Promise<string | undefined> {
     const previous = this.queues.get(key) ?? Promise.resolve();
     let release!: () => void;
     const turn = new Promise<void>((resolve) => (release = resolve));
     const queued = previous.then(() => turn);
     this.queues.set(key, queued);
-    let committed: Promise<void> | undefined;
+    let committed: Promise<string> | undefined;
     let ended: InstanceState | undefined;
     try {
       await previous;
@@ -399,7 +401,7 @@ export class Engine {
         if (ctx.history.length > 0) this.evict(key, error);
         throw error;
       }
-      if (ctx.history.length === 0) return;
+      if (ctx.history.length === 0) return undefined;
       committed = this.commits.submit(state, ctx.history, ctx.outbox);
       for (const jobKey of ctx.canceledTimers) this.timers.cancel(jobKey);
       for (const timer of ctx.timers) this.timers.arm(timer.jobKey, timer.dueAt);
@@ -412,13 +414,15 @@ export class Engine {
       release();
       if (this.queues.get(key) === queued) this.queues.delete(key);
     }
+    let document: string | undefined;
     try {
-      await committed;
+      document = await committed;
     } catch (error) {
       this.evict(key, error);
       throw error;
     }
     if (ended) this.tellEnded(ended);
+    return document;
   }
 
   private get maxVariablesBytes(): number {
