@@ -31,7 +31,7 @@ export interface HttpJsonResult extends Record<string, unknown> {
   body: unknown;
 }
 
-interface HttpCall {
+export interface HttpCall {
   method: HttpMethod;
   url: URL;
   headers: Record<string, string>;
@@ -66,7 +66,7 @@ export function startHttpJsonService(bus: Bus, options: HttpJsonServiceOptions =
   });
 }
 
-function readInput(job: Job): HttpCall {
+export function readInput(job: Job): HttpCall {
   const { method: rawMethod = 'GET', url: rawUrl, headers: rawHeaders, body } = job.variables;
   const method = typeof rawMethod === 'string' ? rawMethod.toUpperCase() : rawMethod;
   if (!HTTP_METHODS.includes(method as HttpMethod)) {
@@ -111,14 +111,14 @@ function readInput(job: Job): HttpCall {
 }
 
 /** The task's jobTimeout, never past the job's deadline. */
-function timeoutFor(job: Job, fallbackMs: number): number {
+export function timeoutFor(job: Job, fallbackMs: number): number {
   const configured = job.customHeaders.jobTimeout ? tryParseDuration(job.customHeaders.jobTimeout) : undefined;
   const timeout = configured && configured > 0 ? configured : fallbackMs;
   const untilDeadline = job.deadline - Date.now();
   return Math.max(1, untilDeadline > 0 ? Math.min(timeout, untilDeadline) : timeout);
 }
 
-async function readResponse(response: Response, where: string, maxBytes: number): Promise<HttpJsonResult> {
+export async function readResponse(response: Response, where: string, maxBytes: number): Promise<HttpJsonResult> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;
@@ -143,12 +143,12 @@ async function readResponse(response: Response, where: string, maxBytes: number)
   return { status: response.status, headers, body };
 }
 
-function isJsonType(contentType: string): boolean {
+export function isJsonType(contentType: string): boolean {
   const type = contentType.split(';')[0].trim().toLowerCase();
   return type === 'application/json' || type.endsWith('+json');
 }
 
-function describeFetchError(err: unknown, timeoutMs: number): string {
+export function describeFetchError(err: unknown, timeoutMs: number): string {
   // fetch's errors come from Node's own realm: read them by shape, not with instanceof
   const e = (err ?? {}) as { name?: string; message?: string; cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
