@@ -227,6 +227,14 @@ describe.each<WorldKind>(['embedded', 'distributed'])('HTTP JSON v2 through the 
     expect(services.map((s) => s.taskType)).toEqual(['io.baton.http.json:1', HTTP_JSON_V2_TASK_TYPE]);
   });
 
+  test('deploying refuses a task whose chosen authentication leaves a required credential empty', async () => {
+    const { 'authentication.clientSecret': _secret, ...withoutSecret } = PROCESSES['v2-oauth'];
+    const failure = await deploy(world.engine, modelled('v2-no-secret', withoutSecret), 'v2-no-secret.bpmn').catch((error: unknown) => error);
+    expect(JSON.stringify((failure as { problems?: unknown }).problems ?? String(failure))).toMatch(/required input 'authentication\.clientSecret'/);
+    // with basic chosen, the OAuth fields are not asked for
+    await expect(deploy(world.engine, modelled('v2-basic-only', { ...PROCESSES['v2-basic'] }), 'v2-basic-only.bpmn')).resolves.toMatchObject({ warnings: [] });
+  });
+
   test('no authentication: the call completes into the result variable', async () => {
     const done = await run('v2-none', { orderId: '7' });
     expect(response(done)).toMatchObject({ status: 200, body: { id: '7', kind: 'none', auth: 'none' } });
