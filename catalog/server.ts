@@ -2,8 +2,6 @@
  * The catalog as its own process: the catalog routes, API keys and the same access policy as Baton, on a
  * database of its own (or Baton's). Engines use it through CATALOG_URL (RemoteCatalog).
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { AccessControl, accessMiddleware, MemoryKeyStore } from '../engine/access';
 import { MAX_JSON_BYTES } from '../engine/api/app';
@@ -19,6 +17,7 @@ import { openSqlDatabase } from '../engine/store/sql-database';
 import { CatalogService } from './catalog-service';
 import { MemoryCatalogStore } from './catalog-store';
 import { loadEmbeddedCatalog } from './embedded-catalog';
+import { listen } from '../engine/server/listen';
 
 export interface CatalogServerConfig {
   port: number;
@@ -58,11 +57,7 @@ export async function startCatalogServer(config: CatalogServerConfig, logger: Lo
     app.use(keyRoutes(access));
     app.use(notFoundHandler);
     app.use(errorHandler(logger));
-    const server = await new Promise<Server>((resolve, reject) => {
-      const listening = app.listen(config.port, config.host, () => resolve(listening));
-      listening.once('error', reject);
-    });
-    const url = `http://${config.host}:${(server.address() as AddressInfo).port}`;
+    const { server, url } = await listen(app, config.port, config.host);
     logger.info({ url }, 'the catalog is running');
     return {
       url,

@@ -63,6 +63,9 @@ export interface InstanceEnded {
   endedAt: number;
 }
 
+/** A record of an instance, with the instance it belongs to. */
+export type Located<R> = R & { processInstanceKey: string; bpmnProcessId: string };
+
 export type InstanceEndedListener = (ended: InstanceEnded) => void;
 
 export class Engine {
@@ -202,13 +205,8 @@ export class Engine {
 
   // ---- user tasks
 
-  listUserTasks(filter: { processInstanceKey?: string } = {}): (UserTaskRecord & { processInstanceKey: string; bpmnProcessId: string })[] {
-    const tasks = [];
-    for (const state of this.instances.values()) {
-      if (filter.processInstanceKey && state.key !== filter.processInstanceKey) continue;
-      for (const task of Object.values(state.userTasks)) tasks.push({ ...structuredClone(task), processInstanceKey: state.key, bpmnProcessId: state.bpmnProcessId });
-    }
-    return tasks.sort((a, b) => a.createdAt - b.createdAt);
+  listUserTasks(filter: { processInstanceKey?: string } = {}): Located<UserTaskRecord>[] {
+    return this.collect((state) => state.userTasks, filter);
   }
 
   async completeUserTask(key: string, variables: Variables = {}): Promise<void> {
@@ -222,13 +220,22 @@ export class Engine {
 
   // ---- incidents
 
-  listIncidents(filter: { processInstanceKey?: string } = {}): (IncidentRecord & { processInstanceKey: string; bpmnProcessId: string })[] {
-    const incidents = [];
-    for (const state of this.instances.values()) {
-      if (filter.processInstanceKey && state.key !== filter.processInstanceKey) continue;
-      for (const incident of Object.values(state.incidents)) incidents.push({ ...structuredClone(incident), processInstanceKey: state.key, bpmnProcessId: state.bpmnProcessId });
-    }
-    return incidents.sort((a, b) => a.createdAt - b.createdAt);
+  listIncidents(filter: { processInstanceKey?: string } = {}): Located<IncidentRecord>[] {
+    return this.collect((state) => state.incidents, filter);
+  }
+
+  /** Copies of the records `pick` names in the active instances (one instance when the filter names it),
+   *  oldest first, each with its instance. */
+  private collect<R extends { createdAt: number }>(
+    pick: (state: InstanceState) => Record<string, R>,
+    filter: { processInstanceKey?: string },
+  ): Located<R>[] {
+    const one = filter.processInstanceKey === undefined ? undefined : this.instances.get(filter.processInstanceKey);
+    const states = filter.processInstanceKey === undefined ? [...this.instances.values()] : one ? [one] : [];
+    const records = states.flatMap((state) =>
+      Object.values(pick(state)).map((record) => ({ ...structuredClone(record), processInstanceKey: state.key, bpmnProcessId: state.bpmnProcessId })),
+    );
+    return records.sort((a, b) => a.createdAt - b.createdAt);
   }
 
   /** Resolves an incident by running again what failed; a job with no retries gets `retries` (default:

@@ -2,8 +2,6 @@
  * Wires one Baton process: store (migrated), bus, catalog, engine, the reference services when they run
  * in-process, and the HTTP API. Used by the CLI (main.ts) and by the end-to-end tests.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { CatalogService } from '../../catalog/catalog-service';
 import { MemoryCatalogStore } from '../../catalog/catalog-store';
 import { loadEmbeddedCatalog } from '../../catalog/embedded-catalog';
@@ -22,6 +20,7 @@ import { SqlKeyStore } from '../store/key-store';
 import { openSqlDatabase } from '../store/sql-database';
 import type { Store } from '../store/store';
 import type { BatonConfig } from './config';
+import { listen } from './listen';
 
 export interface RunningBaton {
   url: string;
@@ -60,16 +59,8 @@ export async function startBaton(config: BatonConfig, logger: Logger = createLog
       stops.push(async () => void (await Promise.all(services.map((service) => service.stop()))));
     }
     const app = createApp({ engine, store, bus, catalog, catalogAdmin: catalogService, access, logger, version: process.env.npm_package_version });
-    const server = await new Promise<Server>((resolve, reject) => {
-      // express 5 calls the listen callback with the error too (e.g. EADDRINUSE)
-      const listening = app.listen(config.port, config.host, (error?: Error) => {
-        if (error) reject(new Error(`Cannot listen on ${config.host}:${config.port}: ${error.message}`, { cause: error }));
-        else resolve(listening);
-      });
-    });
+    const { server, url } = await listen(app, config.port, config.host);
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const { port } = server.address() as AddressInfo;
-    const url = `http://${config.host}:${port}`;
     logger.info({ url, store: store.kind, bus: bus.kind, inProcessWorkers: config.inProcessWorkers }, 'Baton is running');
     return { url, engine, store, bus, access, ...(adminKey !== undefined && { adminKey }), stop: stopAll };
   } catch (error) {
